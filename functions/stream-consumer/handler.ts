@@ -1,0 +1,36 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { captureRecord } from '../../shared/capture/capture.ts';
+import { arrivalMs } from '../../shared/capture/classify.ts';
+import type { SummaryStore } from '../../shared/summary/store.ts';
+
+export interface StreamConsumerDeps {
+  readonly store: SummaryStore;
+  readonly tz: string;
+  readonly clock: () => number;
+  readonly logger: Logger;
+}
+
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+export function createStreamConsumerHandler(deps: StreamConsumerDeps): StreamHandler {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const capture = { ...deps, onUnreadable: (info: object) => deps.logger.error('Unreadable FAILED record filed', { ...info }) };
+  let coverageRecorded = false;
+
+  const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
+    await captureRecord(capture, record);
+  };
+
+  return async (event, context) => {
+    if (!coverageRecorded && event.Records.length > 0) {
+      const since = Math.min(...event.Records.map((r) => arrivalMs(r, deps.clock())));
+      await deps.store.ensureCoverage(deps.tz, since);
+      coverageRecorded = true;
+    }
+    const response = await processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+    deps.logger.info('Batch processed', { records: event.Records.length, failed: response.batchItemFailures.length });
+    return response;
+  };
+}

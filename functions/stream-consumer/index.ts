@@ -1,0 +1,15 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createClients } from '../../shared/aws/clients.ts';
+import { loadCaptureConfig } from '../../shared/config.ts';
+import { SummaryStore } from '../../shared/summary/store.ts';
+import { createStreamConsumerHandler } from './handler.ts';
+
+const config = loadCaptureConfig(process.env);
+const clients = createClients();
+
+export const handler = createStreamConsumerHandler({
+  store: new SummaryStore(clients.doc, config.summaryTable, config.retentionDays),
+  tz: config.reportTz,
+  clock: Date.now,
+  logger: new Logger({ serviceName: 'failure-digest' }),
+});

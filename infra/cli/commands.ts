@@ -1,0 +1,147 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { classifyStreamRecord } from '../../shared/capture/classify.ts';
+import { runDigest, type DigestOutcome } from '../../shared/digest/run-digest.ts';
+import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
+import { canonicalTimeZone, dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
+import { destroyClients } from '../../shared/aws/clients.ts';
+import { cliContext } from './context.ts';
+import { UsageError } from './errors.ts';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  readonly isTTY: boolean;
+}
+
+const defaultTz = (tz?: string) => canonicalTimeZone(tz ?? process.env['REPORT_TZ'] ?? 'UTC');
+
+export function windowCommand(io: Io, opts: { date?: string; tz?: string }): void {
+  const tz = defaultTz(opts.tz);
+  const date = opts.date ?? previousDayOf(Date.now(), tz);
+  io.out(JSON.stringify(dayWindow(date, tz)));
+}
+
+export async function captureCommand(io: Io, opts: { event: string; dryRun?: boolean; tz?: string }): Promise<number> {
+  if (!opts.dryRun) throw new UsageError('capture only supports --dry-run: the stream consumer itself writes the summary');
+  const tz = defaultTz(opts.tz);
+  let event: DynamoDBStreamEvent;
+  try {
+    event = JSON.parse(await readFile(opts.event, 'utf8')) as DynamoDBStreamEvent;
+  } catch (e) {
+    throw new UsageError(`Cannot read the event file ${opts.event}: ${(e as Error).message}`);
+  }
+  if (!event || !Array.isArray(event.Records)) throw new UsageError(`${opts.event} is not a DynamoDB Streams event: it has no Records array`);
+  let unreadable = 0;
+  for (const [i, record] of event.Records.entries()) {
+    const r = classifyStreamRecord(record, tz, Date.now());
+    if (r.kind === 'failure') {
+      io.out(JSON.stringify({ pk: r.entry.pk, event_ts: r.entry.event_ts, day: r.day, message: r.entry.message }));
+    } else if (r.kind === 'unreadable') {
+      unreadable += 1;
+      io.err(JSON.stringify({ record: i, eventID: record.eventID ?? null, reason: r.reason }));
+    }
+  }
+  return unreadable > 0 ? 3 : 0;
+}
+
+function digestJson(o: DigestOutcome): string {
+  const { window, source, count, unreadable, failures } = o.report;
+  return JSON.stringify({
+    date: window.date,
+    tz: window.tz,
+    start_ms: window.start_ms,
+    end_ms: window.end_ms,
+    source,
+    count,
+    unreadable,
+    status: o.status,
+    failures: failures.map((f) => ({ pk: f.pk, event_ts: f.event_ts, message: f.message })),
+  });
+}
+
+async function writeParts(dir: string, o: DigestOutcome): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all([
+    writeFile(join(dir, 'report.txt'), o.email.text),
+    writeFile(join(dir, 'report.html'), o.email.html),
+  ]);
+}
+
+function statusLine(o: DigestOutcome): string {
+  const { window, count, source } = o.report;
+  const what = `${window.date} (${window.tz}): ${count} failures from ${source}`;
+  switch (o.status) {
+    case 'sent':
+      return `sent ${what}, message id ${o.messageId}`;
+    case 'already-sent':
+      return `not sent ${what}: the digest for this day was already sent (message id ${o.messageId}); --force sends it again`;
+    case 'in-progress':
+      return `not sent ${what}: another run is sending this day's digest right now`;
+    case 'dry-run':
+      return `dry run ${what}: nothing sent`;
+    case 'skipped-empty':
+      return `not sent ${what}: no failures and SEND_EMPTY=false`;
+  }
+}
+
+export async function digestCommand(
+  io: Io,
+  opts: { date?: string; tz?: string; dryRun?: boolean; json?: boolean; out?: string; force?: boolean; source?: 'summary' | 'gsi' },
+): Promise<number> {
+  const ctx = cliContext({ requireEmail: !opts.dryRun, tz: opts.tz });
+  try {
+    const tz = ctx.config.reportTz;
+    const date = opts.date ?? previousDayOf(Date.now(), tz);
+    const outcome = await runDigest(ctx.deps, {
+      date,
+      tz,
+      from: ctx.config.sesFrom,
+      to: ctx.config.sesTo,
+      force: opts.force === true,
+      dryRun: opts.dryRun === true,
+      sendEmpty: ctx.config.sendEmpty,
+      ...(opts.source ? { source: opts.source } : {}),
+    });
+    if (opts.out) await writeParts(opts.out, outcome);
+    if (opts.json) io.out(digestJson(outcome));
+    else if (opts.dryRun && !opts.out) io.out(outcome.email.text);
+    io.err(statusLine(outcome));
+    return 0;
+  } finally {
+    destroyClients(ctx.clients);
+  }
+}
+
+export async function reprocessCommand(
+  io: Io,
+  opts: { from: string; to: string; tz?: string; send?: boolean; force?: boolean },
+): Promise<number> {
+  const ctx = cliContext({ requireEmail: opts.send === true, tz: opts.tz });
+  try {
+    const tz = ctx.config.reportTz;
+    const started = Date.now();
+    await rebuildRange(ctx.deps, opts.from, opts.to, tz, async (day, i, total) => {
+      const line = `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`;
+      if (io.isTTY) process.stderr.write(`\r\x1b[K${line}${i === total ? '\n' : ''}`);
+      else io.err(line);
+      io.out(JSON.stringify({ ...day, rebuilt: true }));
+      if (opts.send) {
+        const outcome = await runDigest(ctx.deps, {
+          date: day.date,
+          tz,
+          from: ctx.config.sesFrom,
+          to: ctx.config.sesTo,
+          force: opts.force === true,
+          sendEmpty: ctx.config.sendEmpty,
+        });
+        io.err(statusLine(outcome));
+      }
+    });
+    io.err(`reprocess done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    destroyClients(ctx.clients);
+  }
+}

@@ -1,0 +1,23 @@
+import { createClients, type Clients } from '../../shared/aws/clients.ts';
+import { loadDigestConfig, type DigestConfig } from '../../shared/config.ts';
+import type { DigestDeps } from '../../shared/digest/run-digest.ts';
+import { digestDeps } from '../../shared/digest/deps.ts';
+import { canonicalTimeZone } from '../../shared/time/report-day.ts';
+
+export interface CliContext {
+  readonly config: DigestConfig;
+  readonly clients: Clients;
+  readonly deps: DigestDeps;
+}
+
+/** Configuration from the environment, clients from the SDK's own variables (AWS_ENDPOINT_URL_*, AWS_REGION, ...). */
+export function cliContext(options: { requireEmail: boolean; tz?: string | undefined }): CliContext {
+  const loaded = loadDigestConfig(process.env, { requireEmail: options.requireEmail });
+  const config = options.tz ? { ...loaded, reportTz: canonicalTimeZone(options.tz) } : loaded;
+  const clients = createClients(process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] ? {} : { region: 'us-east-1' });
+  return {
+    config,
+    clients,
+    deps: digestDeps(clients, config),
+  };
+}

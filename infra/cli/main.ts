@@ -1,0 +1,83 @@
+import { Command, CommanderError, Option } from 'commander';
+import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
+import { describeError } from './errors.ts';
+
+const consoleIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: process.stderr.isTTY === true,
+};
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('failure-digest')
+    .description('Which of your processes failed: stream capture, a daily digest by email, backfill, and a local stack.')
+    .exitOverride()
+    .showHelpAfterError();
+
+  const tzOption = () => new Option('--tz <zone>', 'IANA time zone of the report (default: REPORT_TZ or UTC)');
+
+  program
+    .command('window')
+    .description('print the report window of a local date as {"date","tz","start_ms","end_ms"}')
+    .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
+    .addOption(tzOption())
+    .action((opts) => windowCommand(io, opts));
+
+  program
+    .command('capture')
+    .description('show what the stream consumer would capture from a Lambda DynamoDB Streams event file')
+    .requiredOption('--event <file>', 'a DynamoDBStreamEvent JSON file')
+    .option('--dry-run', 'print the entries (one JSON line each) and unreadable records on stderr')
+    .addOption(tzOption())
+    .action(async (opts) => setExit(await captureCommand(io, opts)));
+
+  program
+    .command('digest')
+    .description("build and send one report day's digest (once per day unless --force)")
+    .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
+    .addOption(tzOption())
+    .option('--dry-run', 'send nothing and leave no sent-marker')
+    .option('--json', 'print {"date","tz","start_ms","end_ms","source","count","unreadable","failures"} as one line')
+    .option('--out <dir>', 'write the email parts as report.txt and report.html')
+    .option('--force', 'send even if this day was already sent')
+    .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))
+    .action(async (opts) => setExit(await digestCommand(io, opts)));
+
+  program
+    .command('reprocess')
+    .description('rebuild the summary of a date range from the status/event_ts index (idempotent)')
+    .requiredOption('--from <YYYY-MM-DD>', 'first report date')
+    .requiredOption('--to <YYYY-MM-DD>', 'last report date (included)')
+    .addOption(tzOption())
+    .option('--send', "then send each day's digest (days already sent are skipped)")
+    .option('--force', 'with --send: send even days already sent')
+    .action(async (opts) => setExit(await reprocessCommand(io, opts)));
+
+  program
+    .command('start')
+    .description('run the local stack: DynamoDB Local with Streams, the SES v2 emulator, the stream consumer and the schedule')
+    .option('--dynamodb-port <port>', 'DynamoDB Local port', '8000')
+    .option('--ses-port <port>', 'SES v2 emulator port (mailbox at /)', '8005')
+    .option('--data-dir <dir>', 'keep DynamoDB data in this folder (default: in memory)')
+    .option('--demo', "write a realistic day of execution logs, wait for capture and send yesterday's digest")
+    .action(async (opts) => {
+      const { startCommand } = await import('./start.ts');
+      setExit(await startCommand(io, opts));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = consoleIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    const { message, exitCode: code } = describeError(e);
+    io.err(`failure-digest: ${message}`);
+    return code;
+  }
+}

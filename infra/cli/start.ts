@@ -1,0 +1,103 @@
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { loadDigestConfig } from '../../shared/config.ts';
+import { writeDemoData } from '../local/demo.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/local-env.ts';
+import { scheduledEvent } from '../local/scheduler.ts';
+import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import type { Io } from './commands.ts';
+import { UsageError } from './errors.ts';
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new UsageError(`${name} "${value}" is not a TCP port (1 to 65535)`);
+  return n;
+}
+
+// The emulator accepts any address; these make `npm start` work with no settings at all.
+const LOCAL_MAIL_DEFAULTS = { SES_FROM: 'failure-digest@example.com', SES_TO: 'ops-team@example.com' };
+
+export async function startCommand(
+  io: Io,
+  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean },
+): Promise<number> {
+  const config = loadDigestConfig({ ...LOCAL_MAIL_DEFAULTS, ...process.env });
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  const onFailureFile = join(dataDir ?? join(tmpdir(), 'failure-digest'), 'on-failure.jsonl');
+
+  let stack: LocalStack | undefined;
+  let stopping: Promise<void> | undefined;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((r) => (wake = r));
+  const shutdown = () => {
+    stopping ??= (async () => {
+      io.err('\nstopping the local stack…');
+      await stack?.stop();
+      wake();
+    })();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, shutdown);
+
+  try {
+    stack = await startLocalStack({
+      config,
+      dynamodbPort: port('--dynamodb-port', opts.dynamodbPort),
+      sesPort: port('--ses-port', opts.sesPort),
+      dataDir,
+      onFailureFile,
+      log: (m) => io.err(m),
+    });
+    if (stopping) {
+      await stack.stop();
+      return 130;
+    }
+    const s = stack;
+    const next = s.schedule?.nextRun();
+    io.out(
+      [
+        'failure-digest local stack is up',
+        `  DynamoDB Local (Streams, shared database, ${dataDir ? `data in ${dataDir}` : 'in memory'}): ${s.dynamodbEndpoint}`,
+        `  SES v2 emulator: ${s.sesEndpoint}   mailbox: ${s.sesEndpoint}/   JSON: ${s.sesEndpoint}/store`,
+        `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
+        `  digest: every day at ${String(config.reportAt.hour).padStart(2, '0')}:${String(config.reportAt.minute).padStart(2, '0')} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
+        `  records that exhaust their retries go to ${onFailureFile}`,
+        '',
+        'Point the AWS CLI or your own code at it (in another terminal):',
+        `  export AWS_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
+        `  export AWS_ENDPOINT_URL_DYNAMODB=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_SESV2=${s.sesEndpoint}`,
+        `  export DDB_TABLE=${config.executionTable} GSI_NAME=${config.gsiName} SUMMARY_TABLE=${config.summaryTable} REPORT_TZ=${config.reportTz} SES_FROM=${config.sesFrom} SES_TO=${config.sesTo.join(',')}`,
+        `  aws dynamodb put-item --endpoint-url ${s.dynamodbEndpoint} --table-name ${config.executionTable} \\`,
+        `    --item '{"pk":{"S":"my-job#run-1"},"status":{"S":"FAILED"},"event_ts":{"N":"'$(($(date +%s)*1000))'"},"message":{"S":"boom"}}'`,
+        `  npx failure-digest digest --date $(date +%F) --dry-run`,
+        '',
+      ].join('\n'),
+    );
+
+    if (opts.demo) {
+      const t0 = Date.now();
+      const demo = await writeDemoData(s.clients.doc, config.executionTable, config.reportTz, Date.now());
+      io.err(`demo: wrote ${demo.items} runs (${demo.failed} FAILED) for ${demo.yesterday} and ${demo.today} so far; waiting for the stream consumer…`);
+      await s.poller.waitForIdle(120_000);
+      io.err(`demo: captured in ${((Date.now() - t0) / 1000).toFixed(1)} s (${s.poller.stats.recordsDelivered} records delivered to the consumer)`);
+      const today = Temporal.Now.plainDateISO(config.reportTz);
+      const fireAt = today.toZonedDateTime({ timeZone: config.reportTz, plainTime: { hour: config.reportAt.hour, minute: config.reportAt.minute } });
+      const res = await s.digest(scheduledEvent(fireAt.epochMilliseconds, 1, 'demo'));
+      io.out(
+        res.status === 'sent'
+          ? `demo: sent the digest for ${res.date} (${res.tz}): ${res.count} failures, read from the ${res.source} table. Read it at ${s.sesEndpoint}/`
+          : `demo: the digest for ${res.date} was ${res.status} (already sent earlier with this --data-dir; \`failure-digest digest --date ${res.date} --force\` resends). Mailbox: ${s.sesEndpoint}/`,
+      );
+    }
+    if (!stopping) io.err('Ctrl-C stops everything.');
+    await stopped;
+    return 0;
+  } catch (e) {
+    shutdown();
+    await stopping;
+    throw e;
+  } finally {
+    for (const s of signals) process.off(s, shutdown);
+  }
+}

@@ -1,0 +1,229 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EXECUTION_LOG_TABLE } from '../../shared/tables.ts';
+import { canonicalTimeZone } from '../../shared/time/report-day.ts';
+import type { LocalTime } from './report-time.ts';
+
+/** A deploy-time setting that cannot work; every problem is listed at once so one synth shows them all. */
+export class StackConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid context for the failure-digest stack:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'StackConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The user's own execution-log table, attached instead of created. */
+export interface ExistingTable {
+  readonly tableName: string;
+  readonly tableArn: string;
+  readonly streamArn: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface StackConfig {
+  /** IANA zone, canonical case. */
+  readonly reportTz: string;
+  /** Local wall-clock time of the digest. */
+  readonly reportAt: LocalTime;
+  /** The From header as given, e.g. `Reports <reports@example.com>`. */
+  readonly sesFrom: string;
+  /** The bare address of sesFrom: what SES authorizes and what `ses:FromAddress` compares. */
+  readonly sesFromAddress: string;
+  readonly sesTo: readonly string[];
+  readonly sendEmpty: boolean;
+  /** The SES account is in the sandbox: recipient identities are authorized too. */
+  readonly sesSandbox: boolean;
+  readonly retentionDays: number;
+  readonly alarmEmail?: string;
+  readonly logLevel: string;
+  readonly logRetention: RetentionDays;
+  readonly gsiName: string;
+  /** Absent: the stack creates the execution-log table. */
+  readonly existingTable?: ExistingTable;
+}
+
+/** Reads a context value by key; `app.node.tryGetContext` fits. */
+export type ContextReader = (key: string) => unknown;
+
+export const CONTEXT_DEFAULTS = {
+  reportTz: 'UTC',
+  reportAt: '08:00',
+  retentionDays: 90,
+  sendEmpty: true,
+  sesSandbox: false,
+  logLevel: 'INFO',
+  logRetentionDays: 30,
+  gsiName: EXECUTION_LOG_TABLE.gsi.defaultName,
+} as const;
+
+// SES v2 takes at most 50 destinations per message.
+const MAX_RECIPIENTS = 50;
+// DynamoDB TTL deletes within days of expiry; ten years is a sane ceiling for a summary.
+const MAX_RETENTION_DAYS = 3650;
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+const ADDRESS = String.raw`[^<>@\s,]+@[^<>@\s,]+\.[^<>@\s,]+`;
+const BARE_ADDRESS_RE = new RegExp(`^${ADDRESS}$`);
+const NAMED_ADDRESS_RE = new RegExp(`^[^<>]*<(${ADDRESS})>$`);
+const TABLE_NAME_RE = /^[a-zA-Z0-9_.-]{3,255}$/;
+const STREAM_ARN_RE =
+  /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})\/stream\/([^/\s]+)$/;
+const RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0),
+);
+
+class ContextValues {
+  readonly problems: string[] = [];
+  constructor(private readonly read: ContextReader) {}
+
+  text(key: string): string | undefined {
+    const raw = this.read(key);
+    if (raw === undefined || raw === null) return undefined;
+    const value = String(raw).trim();
+    return value === '' ? undefined : value;
+  }
+
+  required(key: string, hint: string): string {
+    const value = this.text(key);
+    if (value === undefined) this.problems.push(`${key} is required: ${hint}`);
+    return value ?? '';
+  }
+
+  zone(key: string): string {
+    const value = this.text(key) ?? CONTEXT_DEFAULTS.reportTz;
+    try {
+      return canonicalTimeZone(value);
+    } catch {
+      this.problems.push(`${key}="${value}" is not an IANA time zone; use a name such as UTC, Europe/Paris or America/New_York`);
+      return CONTEXT_DEFAULTS.reportTz;
+    }
+  }
+
+  clock(key: string): StackConfig['reportAt'] {
+    const value = this.text(key) ?? CONTEXT_DEFAULTS.reportAt;
+    const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+    if (!m) {
+      this.problems.push(`${key}="${value}" must be a local time as HH:MM from 00:00 to 23:59, e.g. 08:00`);
+      return { hour: 8, minute: 0 };
+    }
+    return { hour: Number(m[1]), minute: Number(m[2]) };
+  }
+
+  positiveInt(key: string, fallback: number, max: number): number {
+    const value = this.text(key);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0 || n > max) {
+      this.problems.push(`${key}="${value}" must be a whole number from 1 to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const value = this.text(key)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    this.problems.push(`${key}="${value}" must be true or false`);
+    return fallback;
+  }
+
+  oneOf(key: string, fallback: string, allowed: readonly string[]): string {
+    const value = this.text(key)?.toUpperCase() ?? fallback;
+    if (!allowed.includes(value)) this.problems.push(`${key}="${value}" must be one of ${allowed.join(', ')}`);
+    return value;
+  }
+
+  address(key: string, value: string, allowName: boolean): string {
+    if (BARE_ADDRESS_RE.test(value)) return value;
+    const named = allowName ? NAMED_ADDRESS_RE.exec(value) : null;
+    if (named?.[1]) return named[1];
+    this.problems.push(`${key}: "${value}" is not an email address`);
+    return value;
+  }
+
+  done<T>(value: T): T {
+    if (this.problems.length > 0) throw new StackConfigError(this.problems);
+    return value;
+  }
+}
+
+function readExistingTable(c: ContextValues): ExistingTable | undefined {
+  const tableName = c.text('tableName');
+  const streamArn = c.text('tableStreamArn');
+  if (tableName === undefined && streamArn === undefined) return undefined;
+  if (streamArn === undefined) {
+    c.problems.push(
+      `tableStreamArn is required with tableName; find it with: aws dynamodb describe-table --table-name ${tableName} --query Table.LatestStreamArn`,
+    );
+    return undefined;
+  }
+  const m = STREAM_ARN_RE.exec(streamArn);
+  if (!m) {
+    c.problems.push(
+      `tableStreamArn="${streamArn}" is not a DynamoDB stream ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)`,
+    );
+    return undefined;
+  }
+  const [, partition, region, account, arnTable] = m as unknown as [string, string, string, string, string];
+  if (tableName !== undefined && !TABLE_NAME_RE.test(tableName)) {
+    c.problems.push(`tableName="${tableName}" is not a DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ - .)`);
+  } else if (tableName !== undefined && tableName !== arnTable) {
+    c.problems.push(`tableStreamArn belongs to table "${arnTable}", not to tableName="${tableName}"`);
+  }
+  return {
+    tableName: arnTable,
+    tableArn: `arn:${partition}:dynamodb:${region}:${account}:table/${arnTable}`,
+    streamArn,
+    account,
+    region,
+  };
+}
+
+/**
+ * Reads and validates the stack's context (`-c key=value` or cdk.json). The
+ * checks match what the functions check at cold start, so a stack that
+ * synthesizes never deploys a function that refuses its own environment.
+ */
+export function readStackConfig(read: ContextReader): StackConfig {
+  const c = new ContextValues(read);
+  const reportTz = c.zone('reportTz');
+  const reportAt = c.clock('reportAt');
+  const sesFrom = c.required('sesFrom', 'the verified SES identity (address, or an address of a verified domain) the digest is sent from, e.g. -c sesFrom=reports@example.com');
+  const sesFromAddress = sesFrom ? c.address('sesFrom', sesFrom, true) : '';
+  const sesTo = c
+    .required('sesTo', 'the comma-separated recipients of the digest, e.g. -c sesTo=ops@example.com,oncall@example.com')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const to of sesTo) c.address('sesTo', to, false);
+  if (sesTo.length > MAX_RECIPIENTS) c.problems.push(`sesTo has ${sesTo.length} addresses; SES takes at most ${MAX_RECIPIENTS}`);
+  const alarmEmail = c.text('alarmEmail');
+  if (alarmEmail !== undefined) c.address('alarmEmail', alarmEmail, false);
+  const logRetentionDays = c.positiveInt('logRetentionDays', CONTEXT_DEFAULTS.logRetentionDays, 3653);
+  if (!RETENTION_DAYS.has(logRetentionDays)) {
+    c.problems.push(
+      `logRetentionDays="${logRetentionDays}" is not a CloudWatch Logs retention; use one of ${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')}`,
+    );
+  }
+  const gsiName = c.text('gsiName') ?? CONTEXT_DEFAULTS.gsiName;
+  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(gsiName)) c.problems.push(`gsiName="${gsiName}" is not a DynamoDB index name`);
+  const existingTable = readExistingTable(c);
+  return c.done({
+    reportTz,
+    reportAt,
+    sesFrom,
+    sesFromAddress,
+    sesTo,
+    sendEmpty: c.bool('sendEmpty', CONTEXT_DEFAULTS.sendEmpty),
+    sesSandbox: c.bool('sesSandbox', CONTEXT_DEFAULTS.sesSandbox),
+    retentionDays: c.positiveInt('retentionDays', CONTEXT_DEFAULTS.retentionDays, MAX_RETENTION_DAYS),
+    ...(alarmEmail !== undefined && { alarmEmail }),
+    logLevel: c.oneOf('logLevel', CONTEXT_DEFAULTS.logLevel, LOG_LEVELS),
+    logRetention: logRetentionDays as RetentionDays,
+    gsiName,
+    ...(existingTable !== undefined && { existingTable }),
+  });
+}

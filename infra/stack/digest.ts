@@ -1,0 +1,118 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { DigestSchedule } from './digest-schedule.ts';
+import type { ExecutionLogTable } from './execution-log-table.ts';
+import { NodeFunction } from './node-function.ts';
+import { hhmm, type LocalTime } from './report-time.ts';
+import { sesSendStatement } from './ses-send-policy.ts';
+
+export interface DigestProps {
+  readonly source: ExecutionLogTable;
+  readonly summaryTable: dynamodb.ITable;
+  readonly reportTz: string;
+  readonly reportAt: LocalTime;
+  /** From header as configured, possibly with a display name. */
+  readonly sesFrom: string;
+  /** Bare address of sesFrom, the only identity the function may send as. */
+  readonly sesFromAddress: string;
+  readonly sesTo: readonly string[];
+  readonly retentionDays: number;
+  /** @default true */
+  readonly sendEmpty?: boolean;
+  /**
+   * Also allow the recipients' identities, as an SES sandbox account requires.
+   * @default false
+   */
+  readonly sesSandbox?: boolean;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Instant the schedule's skipped-time check starts from.
+   * @default Date.now()
+   */
+  readonly checkFromMs?: number;
+}
+
+/**
+ * The daily digest: a function that reads one report day and mails it once,
+ * fired by a schedule in the report zone. Both ways it can fail for good end
+ * in one queue: a schedule that could not invoke it, and an invocation that
+ * still failed after Lambda's own retries.
+ */
+export class Digest extends Construct {
+  readonly fn: lambda.IFunction;
+  readonly function: NodeFunction;
+  readonly deadLetterQueue: DeadLetterQueue;
+  readonly schedule: DigestSchedule;
+
+  constructor(scope: Construct, id: string, props: DigestProps) {
+    super(scope, id);
+    this.function = new NodeFunction(this, 'Handler', {
+      entry: 'functions/digest/index.ts',
+      description: 'failure-digest digest: mails the previous report day once',
+      environment: {
+        DDB_TABLE: props.source.tableName,
+        GSI_NAME: props.source.gsiName,
+        SUMMARY_TABLE: props.summaryTable.tableName,
+        SES_FROM: props.sesFrom,
+        SES_TO: props.sesTo.join(','),
+        REPORT_TZ: props.reportTz,
+        REPORT_AT: hhmm(props.reportAt),
+        SEND_EMPTY: String(props.sendEmpty ?? true),
+        SUMMARY_RETENTION_DAYS: String(props.retentionDays),
+      },
+      // A storm day can hold many thousands of failures, read from several
+      // shards or from the index, and rendered into one message.
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+    this.fn = this.function.fn;
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+
+    const role = this.function.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [props.summaryTable.tableArn],
+      }),
+    );
+    // The sent-markers live in the summary table.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.summaryTable.tableArn],
+      }),
+    );
+    // The fallback reads the index only, never the base table.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.source.gsiArn] }));
+    role.addToPrincipalPolicy(
+      sesSendStatement(this, props.sesFromAddress, props.sesSandbox ? { sandboxRecipients: props.sesTo } : {}),
+    );
+
+    // Scheduler invokes asynchronously: errors inside the digest are retried
+    // by Lambda, then land in the same queue as failed deliveries.
+    this.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetterQueue.queue),
+    });
+
+    this.schedule = new DigestSchedule(this, 'Daily', {
+      target: this.fn,
+      deadLetterQueue: this.deadLetterQueue.queue,
+      reportTz: props.reportTz,
+      reportAt: props.reportAt,
+      ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StackConfig } from './config.ts';
+import { Digest } from './digest.ts';
+import { ExecutionLogTable } from './execution-log-table.ts';
+import { OperationsAlarms } from './operations-alarms.ts';
+import { StreamConsumer } from './stream-consumer.ts';
+import { SummaryTable } from './summary-table.ts';
+
+export interface FailureDigestStackProps extends StackProps {
+  readonly config: StackConfig;
+  /**
+   * Instant the schedule's skipped-time check starts from.
+   * @default Date.now()
+   */
+  readonly checkFromMs?: number;
+}
+
+/** failure-digest on AWS: capture from the execution-log stream, a daily digest, and alarms on both. */
+export class FailureDigestStack extends Stack {
+  readonly executionLog: ExecutionLogTable;
+  readonly summary: SummaryTable;
+  readonly consumer: StreamConsumer;
+  readonly digest: Digest;
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: FailureDigestStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+    const logging = { logLevel: c.logLevel, logRetention: c.logRetention };
+
+    this.executionLog = new ExecutionLogTable(this, 'ExecutionLog', {
+      gsiName: c.gsiName,
+      ...(c.existingTable && {
+        existing: { tableArn: c.existingTable.tableArn, streamArn: c.existingTable.streamArn },
+      }),
+    });
+    this.summary = new SummaryTable(this, 'Summary');
+
+    this.consumer = new StreamConsumer(this, 'StreamConsumer', {
+      source: this.executionLog,
+      summaryTable: this.summary.table,
+      reportTz: c.reportTz,
+      retentionDays: c.retentionDays,
+      ...logging,
+    });
+
+    this.digest = new Digest(this, 'Digest', {
+      source: this.executionLog,
+      summaryTable: this.summary.table,
+      reportTz: c.reportTz,
+      reportAt: c.reportAt,
+      sesFrom: c.sesFrom,
+      sesFromAddress: c.sesFromAddress,
+      sesTo: c.sesTo,
+      sendEmpty: c.sendEmpty,
+      sesSandbox: c.sesSandbox,
+      retentionDays: c.retentionDays,
+      ...logging,
+      ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
+    });
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      ...(c.alarmEmail !== undefined && { alarmEmail: c.alarmEmail }),
+      deadLetterQueues: {
+        StreamConsumer: this.consumer.deadLetterQueue.queue,
+        Digest: this.digest.deadLetterQueue.queue,
+      },
+      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn },
+      streamConsumer: this.consumer.fn,
+    });
+
+    new CfnOutput(this, 'ExecutionLogTableName', {
+      description: this.executionLog.created ? 'Table the writers put execution logs into' : 'Attached execution-log table',
+      value: this.executionLog.tableName,
+    });
+    new CfnOutput(this, 'SummaryTableName', { value: this.summary.table.tableName });
+    new CfnOutput(this, 'DigestFunctionName', {
+      description: 'Invoke with {"date":"YYYY-MM-DD"} to (re)send one day',
+      value: this.digest.fn.functionName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'StreamConsumerDeadLetterQueueUrl', { value: this.consumer.deadLetterQueue.queue.queueUrl });
+    new CfnOutput(this, 'DigestDeadLetterQueueUrl', { value: this.digest.deadLetterQueue.queue.queueUrl });
+  }
+}

@@ -1,0 +1,39 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+/**
+ * The identities SES may authorize an address against: the address itself,
+ * or its domain when the domain is what was verified.
+ */
+export function identitiesOf(address: string): string[] {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return [address, domain];
+}
+
+export interface SesSendOptions {
+  /**
+   * Recipients whose identities must also be allowed: an account in the SES
+   * sandbox authorizes each (verified) recipient identity too.
+   * @default - none, the production-access case
+   */
+  readonly sandboxRecipients?: readonly string[];
+}
+
+/**
+ * Allows sending mail only as `fromAddress`. The SES v2 SendEmail API is
+ * authorized as `ses:SendEmail` for the simple content the digest sends, so
+ * `ses:SendRawEmail` is not granted.
+ */
+export function sesSendStatement(scope: Construct, fromAddress: string, options: SesSendOptions = {}): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  const identities = new Set(identitiesOf(fromAddress));
+  for (const to of options.sandboxRecipients ?? []) for (const id of identitiesOf(to)) identities.add(id);
+  return new iam.PolicyStatement({
+    actions: ['ses:SendEmail'],
+    resources: [...identities].map((identity) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+    ),
+    conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+  });
+}

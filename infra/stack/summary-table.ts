@@ -1,0 +1,34 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { SUMMARY_TABLE } from '../../shared/tables.ts';
+
+export interface SummaryTableProps {
+  /**
+   * What happens to the table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The per-day failure summaries and the digest's sent-markers. Entries carry
+ * their own expiry (`expires_at`, set by the writers from the retention days),
+ * so TTL trims the table without a sweeper.
+ */
+export class SummaryTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: SummaryTableProps = {}) {
+    super(scope, id);
+    const t = SUMMARY_TABLE;
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: t.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: t.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: t.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoff } from './retry.ts';
+
+const BATCH_WRITE_MAX = 25;
+const MAX_RETRIES = 10;
+
+export class UnprocessedItemsError extends Error {
+  constructor(table: string, count: number) {
+    super(`BatchWriteItem left ${count} item(s) of ${table} unprocessed after ${MAX_RETRIES} retries`);
+    this.name = 'UnprocessedItemsError';
+  }
+}
+
+/** Puts every item, 25 per BatchWriteItem, retrying UnprocessedItems with backoff. */
+export async function batchPutAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+  concurrency = 4,
+): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) chunks.push(items.slice(i, i + BATCH_WRITE_MAX));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > MAX_RETRIES) throw new UnprocessedItemsError(table, requests.length);
+        if (attempt > 0) await backoff(attempt);
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+}

@@ -1,0 +1,32 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { SummaryStore } from '../summary/store.ts';
+import { classifyStreamRecord } from './classify.ts';
+
+export interface CaptureDeps {
+  readonly store: SummaryStore;
+  readonly tz: string;
+  readonly clock: () => number;
+  readonly onUnreadable?: (info: { reason: string; id: string; day: string }) => void;
+}
+
+export type CaptureResult = 'captured' | 'skipped' | 'unreadable';
+
+/**
+ * Writes one stream record's failure into its report day. A FAILED record that
+ * cannot be read is filed with its reason and raw image instead of being
+ * retried forever; a write error propagates so the record is retried.
+ */
+export async function captureRecord(deps: CaptureDeps, record: DynamoDBRecord): Promise<CaptureResult> {
+  const reading = classifyStreamRecord(record, deps.tz, deps.clock());
+  switch (reading.kind) {
+    case 'skip':
+      return 'skipped';
+    case 'failure':
+      await deps.store.putEntry(reading.entry, deps.tz, reading.day);
+      return 'captured';
+    case 'unreadable':
+      await deps.store.putUnreadable(deps.tz, reading);
+      deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day });
+      return 'unreadable';
+  }
+}

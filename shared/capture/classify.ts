@@ -1,0 +1,48 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { reportDayOf } from '../time/report-day.ts';
+import { readExecutionItem, type FailureEntry } from './entry.ts';
+
+export type RecordReading =
+  | { readonly kind: 'failure'; readonly entry: FailureEntry; readonly day: string }
+  | { readonly kind: 'skip'; readonly reason: string }
+  | {
+      readonly kind: 'unreadable';
+      readonly reason: string;
+      /** Where it is filed: the report day the record arrived on, since its own time cannot be trusted. */
+      readonly day: string;
+      readonly id: string;
+      readonly raw: string;
+      readonly received_ms: number;
+    };
+
+/** When the stream saw the write, in epoch ms (Lambda sends seconds, sometimes with a fraction). */
+export function arrivalMs(record: DynamoDBRecord, nowMs: number): number {
+  const secs = Number(record.dynamodb?.ApproximateCreationDateTime);
+  return Number.isFinite(secs) && secs > 0 ? Math.floor(secs * 1000) : nowMs;
+}
+
+/** Decides what one Lambda DynamoDB Streams record means for the summary. Pure. */
+export function classifyStreamRecord(record: DynamoDBRecord, tz: string, nowMs: number): RecordReading {
+  if (record.eventName === 'REMOVE') return { kind: 'skip', reason: 'REMOVE' };
+  const received = arrivalMs(record, nowMs);
+  const unreadable = (reason: string): RecordReading => ({
+    kind: 'unreadable',
+    reason,
+    day: reportDayOf(received, tz),
+    id: record.dynamodb?.SequenceNumber ?? record.eventID ?? `unknown-${received}`,
+    raw: JSON.stringify(record.dynamodb?.NewImage ?? record),
+    received_ms: received,
+  });
+  if (!record.dynamodb || typeof record.dynamodb !== 'object') return unreadable('record has no dynamodb section');
+  const image = record.dynamodb.NewImage as Record<string, AttributeValue> | undefined;
+  const reading = readExecutionItem(image, nowMs);
+  switch (reading.kind) {
+    case 'skip':
+      return reading;
+    case 'unreadable':
+      return unreadable(reading.reason);
+    case 'failure':
+      return { kind: 'failure', entry: reading.entry, day: reportDayOf(reading.entry.event_ts, tz) };
+  }
+}

@@ -1,0 +1,95 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EXECUTION_LOG_TABLE } from '../tables.ts';
+import { truncate } from '../text.ts';
+import { reportDayOf } from '../time/report-day.ts';
+
+/** One captured failure, as the digest needs it. */
+export interface FailureEntry {
+  readonly pk: string;
+  readonly process: string;
+  readonly event_ts: number;
+  readonly message: string;
+  readonly source: string;
+}
+
+export type ItemReading =
+  | { readonly kind: 'failure'; readonly entry: FailureEntry }
+  | { readonly kind: 'skip'; readonly reason: string }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+/** Long stack traces are cut: the digest shows the head of the latest one. */
+export const MAX_MESSAGE_CHARS = 500;
+// Before 2000-01-01 an epoch-ms value is almost surely seconds or garbage.
+const MIN_PLAUSIBLE_MS = 946_684_800_000;
+const MAX_FUTURE_MS = 7 * 24 * 3600 * 1000;
+export const DEFAULT_SOURCE = 'execution-log';
+
+const A = EXECUTION_LOG_TABLE.attributes;
+
+export function cutMessage(message: string): string {
+  return truncate(message.trim(), MAX_MESSAGE_CHARS);
+}
+
+/**
+ * The process a failure belongs to: the `process` attribute when the writer
+ * sets one, else the part of `pk` before the first `#` (`nightly-export#run-42`
+ * groups under `nightly-export`), else the whole `pk`.
+ */
+export function processOf(pk: string, processAttr?: string): string {
+  if (processAttr && processAttr.trim() !== '') return processAttr.trim();
+  const hash = pk.indexOf('#');
+  return hash > 0 ? pk.slice(0, hash) : pk;
+}
+
+function typeOf(v: AttributeValue): string {
+  return Object.keys(v).find((k) => k !== '$unknown') ?? 'unknown';
+}
+
+/**
+ * Reads one execution-log item in DynamoDB JSON (a stream image or a raw
+ * Query item). Pure: `nowMs` bounds the plausible future.
+ */
+export function readExecutionItem(image: Record<string, AttributeValue> | undefined, nowMs: number): ItemReading {
+  if (!image) return { kind: 'skip', reason: 'no new image (REMOVE or KEYS_ONLY stream)' };
+  const status = image[A.status];
+  if (!status || status.S !== EXECUTION_LOG_TABLE.failedStatus) return { kind: 'skip', reason: 'status is not FAILED' };
+
+  const pk = image[EXECUTION_LOG_TABLE.partitionKey];
+  if (!pk) return { kind: 'unreadable', reason: 'pk is missing' };
+  if (pk.S === undefined) return { kind: 'unreadable', reason: `pk has type ${typeOf(pk)}, expected S (string)` };
+  if (pk.S.trim() === '') return { kind: 'unreadable', reason: 'pk is empty' };
+
+  const ts = image[A.eventTs];
+  if (!ts) return { kind: 'unreadable', reason: 'event_ts is missing' };
+  if (ts.N === undefined) return { kind: 'unreadable', reason: `event_ts has type ${typeOf(ts)}, expected N (epoch milliseconds)` };
+  const eventTs = Number(ts.N);
+  if (!Number.isFinite(eventTs)) return { kind: 'unreadable', reason: `event_ts ${ts.N} is not a finite number` };
+  if (eventTs < MIN_PLAUSIBLE_MS) {
+    const hint = eventTs >= 946_684_800 && eventTs < 1e11 ? ' (looks like epoch seconds; expected milliseconds)' : '';
+    return { kind: 'unreadable', reason: `event_ts ${ts.N} is before 2000-01-01${hint}` };
+  }
+  if (eventTs > nowMs + MAX_FUTURE_MS) {
+    return { kind: 'unreadable', reason: `event_ts ${ts.N} is more than 7 days in the future (microseconds?)` };
+  }
+
+  const msg = image[A.message];
+  if (msg && msg.S === undefined && msg.NULL !== true) {
+    return { kind: 'unreadable', reason: `message has type ${typeOf(msg)}, expected S (string)` };
+  }
+  const proc = image['process']?.S;
+  const source = image['source']?.S;
+  return {
+    kind: 'failure',
+    entry: {
+      pk: pk.S,
+      process: processOf(pk.S, proc),
+      event_ts: Math.floor(eventTs),
+      message: cutMessage(msg?.S ?? ''),
+      source: source && source.trim() !== '' ? source.trim() : DEFAULT_SOURCE,
+    },
+  };
+}
+
+export function dayOfEntry(entry: FailureEntry, tz: string): string {
+  return reportDayOf(entry.event_ts, tz);
+}

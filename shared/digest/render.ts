@@ -1,0 +1,115 @@
+import { truncate } from '../text.ts';
+import { formatLocalTime } from '../time/report-day.ts';
+import type { DigestReport, ProcessGroup } from './report.ts';
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** Beyond this many processes the email summarises the rest in one line. */
+export const MAX_GROUPS_SHOWN = 100;
+const TEXT_MESSAGE_CHARS = 200;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+export function renderSubject(r: DigestReport): string {
+  const what = r.count === 0 ? 'no failures' : plural(r.count, 'failure');
+  return `failure-digest: ${what} on ${r.window.date} (${r.window.tz})`;
+}
+
+function firstLine(message: string, max: number): string {
+  return truncate(message.split(/\r?\n/, 1)[0]?.trim() ?? '', max);
+}
+
+function sourceLine(r: DigestReport): string {
+  return r.source === 'summary'
+    ? `Source: summary table, captured from the table's stream. ${r.sourceNote}`.trim()
+    : `Source: status/event_ts index query (fallback). ${r.sourceNote}`.trim();
+}
+
+function header(r: DigestReport): string[] {
+  const hours = (r.window.end_ms - r.window.start_ms) / 3_600_000;
+  const lines = [
+    `Failure digest for ${r.window.date} (${r.window.tz})`,
+    `Window: ${formatLocalTime(r.window.start_ms, r.window.tz)} on ${r.window.date} to ${formatLocalTime(r.window.end_ms, r.window.tz)} the next day (${hours} h)`,
+    sourceLine(r),
+    r.count === 0 ? 'No process failed that day.' : `${plural(r.count, 'failure')} in ${plural(r.groups.length, 'process', 'processes')}.`,
+  ];
+  if (r.unreadable > 0) {
+    lines.push(
+      `${plural(r.unreadable, 'unreadable FAILED record')} received that day could not be read and ${r.unreadable === 1 ? 'is' : 'are'} kept in the summary table under UNREADABLE#${r.window.tz}#${r.window.date}.`,
+    );
+  }
+  return lines;
+}
+
+function hiddenSummary(r: DigestReport): { groups: number; failures: number } | undefined {
+  if (r.groups.length <= MAX_GROUPS_SHOWN) return undefined;
+  const hidden = r.groups.slice(MAX_GROUPS_SHOWN);
+  return { groups: hidden.length, failures: hidden.reduce((n, g) => n + g.count, 0) };
+}
+
+function groupText(g: ProcessGroup, i: number, tz: string): string {
+  const when =
+    g.count === 1
+      ? `at ${formatLocalTime(g.first_ts, tz)}`
+      : `first ${formatLocalTime(g.first_ts, tz)}, last ${formatLocalTime(g.last_ts, tz)}`;
+  const msg = firstLine(g.latest_message, TEXT_MESSAGE_CHARS) || '(no message)';
+  return `${i + 1}. ${g.process}: ${plural(g.count, 'failure')}, ${when}\n   latest (${g.latest_pk}): ${msg}`;
+}
+
+export function renderText(r: DigestReport): string {
+  const parts = [header(r).join('\n')];
+  if (r.groups.length > 0) {
+    parts.push(r.groups.slice(0, MAX_GROUPS_SHOWN).map((g, i) => groupText(g, i, r.window.tz)).join('\n\n'));
+  }
+  const hidden = hiddenSummary(r);
+  if (hidden) parts.push(`…and ${plural(hidden.groups, 'more process', 'more processes')} with ${plural(hidden.failures, 'failure')}.`);
+  parts.push('Times are local to the report zone. Sent once per report day by failure-digest.');
+  return `${parts.join('\n\n')}\n`;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+
+export function renderHtml(r: DigestReport): string {
+  const tz = r.window.tz;
+  const rows = r.groups
+    .slice(0, MAX_GROUPS_SHOWN)
+    .map(
+      (g) => `<tr>
+<td style="padding:4px 8px;vertical-align:top"><strong>${escapeHtml(g.process)}</strong><br><small>${escapeHtml(g.latest_pk)}</small></td>
+<td style="padding:4px 8px;vertical-align:top;text-align:right">${g.count.toLocaleString('en-US')}</td>
+<td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.first_ts, tz))}</td>
+<td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.last_ts, tz))}</td>
+<td style="padding:4px 8px;vertical-align:top"><pre style="margin:0;white-space:pre-wrap;font-size:12px">${escapeHtml(g.latest_message || '(no message)')}</pre></td>
+</tr>`,
+    )
+    .join('\n');
+  const hidden = hiddenSummary(r);
+  const table =
+    r.groups.length === 0
+      ? ''
+      : `<table style="border-collapse:collapse;font-family:sans-serif;font-size:14px" border="1">
+<thead><tr><th>Process</th><th>Failures</th><th>First</th><th>Last</th><th>Latest message</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>${hidden ? `\n<p>…and ${plural(hidden.groups, 'more process', 'more processes')} with ${plural(hidden.failures, 'failure')}.</p>` : ''}`;
+  const [title, ...rest] = header(r);
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(renderSubject(r))}</title></head>
+<body style="font-family:sans-serif">
+<h2>${escapeHtml(title ?? '')}</h2>
+${rest.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${table}
+<p><small>Times are local to the report zone. Sent once per report day by failure-digest.</small></p>
+</body></html>
+`;
+}
+
+export function renderEmail(r: DigestReport): RenderedEmail {
+  return { subject: renderSubject(r), text: renderText(r), html: renderHtml(r) };
+}

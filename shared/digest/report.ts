@@ -1,0 +1,85 @@
+import type { FailureEntry } from '../capture/entry.ts';
+import type { DayWindow } from '../time/report-day.ts';
+
+export type ReportSource = 'summary' | 'gsi';
+
+export interface ProcessGroup {
+  readonly process: string;
+  readonly count: number;
+  readonly first_ts: number;
+  readonly last_ts: number;
+  readonly latest_pk: string;
+  readonly latest_message: string;
+  readonly sources: readonly string[];
+}
+
+export interface DigestReport {
+  readonly window: DayWindow;
+  readonly source: ReportSource;
+  /** Why this source was used, for the reader of the email. */
+  readonly sourceNote: string;
+  readonly count: number;
+  readonly unreadable: number;
+  readonly groups: readonly ProcessGroup[];
+  /** Every failure of the day, oldest first, each once. */
+  readonly failures: readonly FailureEntry[];
+}
+
+export interface ReportInput {
+  readonly window: DayWindow;
+  readonly source: ReportSource;
+  readonly sourceNote: string;
+  readonly entries: readonly FailureEntry[];
+  readonly unreadable: number;
+}
+
+function byTime(a: FailureEntry, b: FailureEntry): number {
+  return a.event_ts - b.event_ts || (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0);
+}
+
+/** Groups a day's failures by process, most failures first. Pure. */
+export function buildReport(input: ReportInput): DigestReport {
+  const { window } = input;
+  const seen = new Set<string>();
+  const failures = input.entries
+    .filter((e) => e.event_ts >= window.start_ms && e.event_ts < window.end_ms)
+    .filter((e) => {
+      const id = `${e.pk}\u0000${e.event_ts}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .sort(byTime);
+
+  const groups = new Map<string, { count: number; first: FailureEntry; last: FailureEntry; sources: Set<string> }>();
+  for (const f of failures) {
+    const g = groups.get(f.process);
+    if (!g) groups.set(f.process, { count: 1, first: f, last: f, sources: new Set([f.source]) });
+    else {
+      g.count += 1;
+      g.last = f;
+      g.sources.add(f.source);
+    }
+  }
+  const grouped: ProcessGroup[] = [...groups.entries()]
+    .map(([process, g]) => ({
+      process,
+      count: g.count,
+      first_ts: g.first.event_ts,
+      last_ts: g.last.event_ts,
+      latest_pk: g.last.pk,
+      latest_message: g.last.message,
+      sources: [...g.sources].sort(),
+    }))
+    .sort((a, b) => b.count - a.count || b.last_ts - a.last_ts || a.process.localeCompare(b.process));
+
+  return {
+    window,
+    source: input.source,
+    sourceNote: input.sourceNote,
+    count: failures.length,
+    unreadable: input.unreadable,
+    groups: grouped,
+    failures,
+  };
+}

@@ -1,0 +1,42 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface Mailer {
+  /** Sends one email and returns the provider's message id. */
+  send(email: OutgoingEmail): Promise<string>;
+}
+
+export class EmailSendError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmailSendError';
+  }
+}
+
+export function sesMailer(ses: SESv2Client): Mailer {
+  return {
+    async send(email) {
+      const out = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: email.from,
+          Destination: { ToAddresses: [...email.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+            },
+          },
+        }),
+      );
+      if (!out.MessageId) throw new EmailSendError('SES accepted the message but returned no MessageId');
+      return out.MessageId;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The one definition of each table. The CDK stack and the local stack both
+ * build their tables from these constants, so what is tested locally is what
+ * is deployed.
+ */
+export const EXECUTION_LOG_TABLE = {
+  defaultName: 'execution-logs',
+  partitionKey: 'pk',
+  attributes: { status: 'status', eventTs: 'event_ts', message: 'message' },
+  gsi: { defaultName: 'gsi_status_ts', partitionKey: 'status', sortKey: 'event_ts' },
+  streamViewType: 'NEW_AND_OLD_IMAGES',
+  failedStatus: 'FAILED',
+} as const;
+
+export const SUMMARY_TABLE = {
+  defaultName: 'failure-digest-summary',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expires_at',
+} as const;
+
+export function executionLogTableInput(tableName: string, gsiName: string): CreateTableCommandInput {
+  const t = EXECUTION_LOG_TABLE;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: t.partitionKey, AttributeType: 'S' },
+      { AttributeName: t.gsi.partitionKey, AttributeType: 'S' },
+      { AttributeName: t.gsi.sortKey, AttributeType: 'N' },
+    ],
+    KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: gsiName,
+        KeySchema: [
+          { AttributeName: t.gsi.partitionKey, KeyType: 'HASH' },
+          { AttributeName: t.gsi.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType },
+  };
+}
+
+export function summaryTableInput(tableName: string): CreateTableCommandInput {
+  const t = SUMMARY_TABLE;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: t.partitionKey, AttributeType: 'S' },
+      { AttributeName: t.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: t.partitionKey, KeyType: 'HASH' },
+      { AttributeName: t.sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}

@@ -1,0 +1,571 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
+import { loadCaptureConfig, loadDigestConfig } from '../../shared/config.ts';
+import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from '../../shared/tables.ts';
+import { buildApp } from '../../infra/stack/build-app.ts';
+import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
+import { REQUIRE_SHIM } from '../../infra/stack/node-function.ts';
+
+const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+// The schedule's skipped-time check looks ahead from here, so the test does not depend on today.
+const CHECK_FROM = Date.parse('2026-01-01T00:00:00Z');
+const STREAM_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/2026-01-01T00:00:00.000';
+const BASE_CONTEXT = {
+  reportTz: 'Europe/Paris',
+  reportAt: '07:30',
+  sesFrom: 'Failure digest <reports@example.com>',
+  sesTo: 'ops@example.com,oncall@example.org',
+  alarmEmail: 'alarms@example.com',
+  retentionDays: '120',
+  logRetentionDays: '14',
+};
+
+interface Synth {
+  readonly app: App;
+  readonly stack: FailureDigestStack;
+  readonly template: Template;
+  readonly resources: Record<string, { Type: string; Properties: Record<string, any>; [k: string]: any }>;
+}
+
+/** One synthesis per form, with the same feature flags `cdk synth` reads from cdk.json. */
+function synth(context: Record<string, unknown>): Synth {
+  const app = new App({ context: { ...CDK_JSON.context, ...context } });
+  const stack = buildApp(app, { checkFromMs: CHECK_FROM });
+  const template = Template.fromStack(stack);
+  return { app, stack, template, resources: template.toJSON().Resources };
+}
+
+const idOf = (c: IConstruct): string => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
+const ref = (c: IConstruct) => ({ Ref: idOf(c) });
+const arnOf = (c: IConstruct, attr = 'Arn') => ({ 'Fn::GetAtt': [idOf(c), attr] });
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every statement of every inline policy attached to `role`. */
+function statementsOf(s: Synth, role: IConstruct): Statement[] {
+  const roleId = idOf(role);
+  return Object.values(s.resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties['Roles']).some((x: any) => x.Ref === roleId))
+    .flatMap((r) => r.Properties['PolicyDocument'].Statement as Statement[]);
+}
+
+function allStatements(s: Synth): Statement[] {
+  return Object.values(s.resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((r) => r.Properties['PolicyDocument'].Statement as Statement[]);
+}
+
+/** Resources each action is allowed on, so tests can assert exact grants. */
+function grants(statements: Statement[]): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const st of statements) {
+    if (st.Effect !== 'Allow') continue;
+    for (const action of asArray(st.Action)) out.set(action, [...(out.get(action) ?? []), ...asArray(st.Resource)]);
+  }
+  return out;
+}
+
+function envOf(s: Synth, fn: IConstruct): Record<string, unknown> {
+  return s.resources[idOf(fn)]!.Properties['Environment'].Variables;
+}
+
+function bundleOf(s: Synth, fn: IConstruct): { dir: string; code: string } {
+  const key = s.resources[idOf(fn)]!.Properties['Code'].S3Key as string;
+  const dir = path.join(s.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  return { dir, code: readFileSync(path.join(dir, 'index.mjs'), 'utf8') };
+}
+
+/** What the functions' own config readers would see at cold start, with the tables named. */
+function resolvedEnv(env: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k.toLowerCase()}`]));
+}
+
+function expectLeastPrivilegeEverywhere(s: Synth): void {
+  for (const st of allStatements(s)) {
+    for (const action of asArray(st.Action)) expect(action, 'no wildcard actions').not.toContain('*');
+    if (asArray(st.Resource).includes('*')) {
+      for (const action of asArray(st.Action)) expect(action).not.toMatch(/^(dynamodb|ses):/);
+    }
+  }
+}
+
+function expectNoNagFindings(s: Synth): void {
+  const report = new AwsSolutionsChecks().validateScope(s.stack);
+  expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  expect(report.success).toBe(true);
+}
+
+/** Every acknowledged finding in the tree, with its reason. */
+function acknowledgements(s: Synth): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of s.stack.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        (out[`${c.node.path} ${id.replace(/^annotation::/i, '')}`] ??= []).push(reason);
+      }
+    }
+  }
+  return out;
+}
+
+describe('stack with a new execution-log table', () => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synth(BASE_CONTEXT);
+  });
+
+  describe('1. offline bundling', () => {
+    it('bundles both handlers locally into minified ESM with source maps and a require shim', () => {
+      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+        const { dir, code } = bundleOf(s, fn);
+        expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+        // Booleans, so a failure does not print half a megabyte of bundle.
+        expect(code.startsWith(`${REQUIRE_SHIM}\n`), 'starts with the createRequire banner').toBe(true);
+        expect(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/.test(code), 'ESM export of handler').toBe(true);
+        expect(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/.test(code), 'linked source map').toBe(true);
+        // Minified: a few hundred kilobytes on a few dozen lines.
+        expect(code.split('\n').length).toBeLessThan(200);
+        expect(code.length / code.split('\n').length).toBeGreaterThan(2000);
+      }
+    });
+
+    it('loads on Node with the environment the template gives it, reaching the exported handler', () => {
+      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+        const entry = pathToFileURL(path.join(bundleOf(s, fn).dir, 'index.mjs')).href;
+        const run = spawnSync(
+          process.execPath,
+          ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`],
+          { encoding: 'utf8', env: { ...process.env, ...resolvedEnv(envOf(s, fn)), AWS_REGION: 'eu-west-1' } },
+        );
+        expect(run.stderr).not.toMatch(/Error/);
+        expect(run.stdout.trim()).toBe('function');
+      }
+    });
+
+    it('bundles the AWS SDK the lockfile pins instead of relying on the runtime copy', () => {
+      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+        expect(/from\s*"@aws-sdk\//.test(bundleOf(s, fn).code), 'imports @aws-sdk at run time').toBe(false);
+      }
+    });
+  });
+
+  describe('2. execution-log table', () => {
+    it('is created from the shared definition', () => {
+      const t = EXECUTION_LOG_TABLE;
+      s.template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: Match.arrayWith([
+            { AttributeName: t.partitionKey, AttributeType: 'S' },
+            { AttributeName: t.gsi.partitionKey, AttributeType: 'S' },
+            { AttributeName: t.gsi.sortKey, AttributeType: 'N' },
+          ]),
+          BillingMode: 'PAY_PER_REQUEST',
+          StreamSpecification: { StreamViewType: t.streamViewType },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: t.gsi.defaultName,
+              KeySchema: [
+                { AttributeName: t.gsi.partitionKey, KeyType: 'HASH' },
+                { AttributeName: t.gsi.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        },
+      });
+    });
+
+    it('creates exactly two tables: the execution log and the summary', () => {
+      s.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    });
+  });
+
+  describe('3. summary table', () => {
+    it('is on demand, with TTL on expires_at, point-in-time recovery, and retained on stack deletion', () => {
+      s.template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          KeySchema: [
+            { AttributeName: SUMMARY_TABLE.partitionKey, KeyType: 'HASH' },
+            { AttributeName: SUMMARY_TABLE.sortKey, KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+          TimeToLiveSpecification: { AttributeName: SUMMARY_TABLE.ttlAttribute, Enabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        },
+      });
+    });
+
+    it('passes the retention days to both writers of the summary', () => {
+      expect(envOf(s, s.stack.consumer.fn)['SUMMARY_RETENTION_DAYS']).toBe('120');
+      expect(envOf(s, s.stack.digest.fn)['SUMMARY_RETENTION_DAYS']).toBe('120');
+    });
+  });
+
+  describe('4. stream consumer mapping', () => {
+    it('reads the stream from TRIM_HORIZON with bounded, bisected retries and partial batch responses', () => {
+      s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: arnOf(s.stack.executionLog.table, 'StreamArn'),
+        FunctionName: ref(s.stack.consumer.fn),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        MaximumRecordAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
+      });
+    });
+
+    it('filters to INSERT and MODIFY records whose new status is FAILED, with the shared pattern', () => {
+      const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+      const patterns = mapping.Properties['FilterCriteria'].Filters.map((f: { Pattern: string }) => f.Pattern);
+      expect(patterns).toEqual(['{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}']);
+      expect(JSON.parse(patterns[0])).toEqual(FAILED_WRITES_FILTER);
+    });
+
+    it('sends failures to an encrypted queue that refuses plain-text access', () => {
+      const queueId = idOf(s.stack.consumer.deadLetterQueue.queue);
+      expect(s.resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('5. digest schedule', () => {
+    it('fires the digest daily at REPORT_AT in the IANA zone, with a retry policy and a dead-letter queue', () => {
+      s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 7 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: arnOf(s.stack.digest.fn),
+          RoleArn: arnOf(s.stack.digest.schedule.role),
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 6 * 3600 },
+          DeadLetterConfig: { Arn: arnOf(s.stack.digest.deadLetterQueue.queue) },
+        },
+      });
+    });
+
+    it('sends the payload the digest handler reads, filled in by Scheduler', () => {
+      const schedule = Object.values(s.resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!;
+      expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({
+        source: 'failure-digest.schedule',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+        attempt: '<aws.scheduler.attempt-number>',
+      });
+    });
+
+    it('sends digest runs that still fail after Lambda retries to the same queue', () => {
+      s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: ref(s.stack.digest.fn),
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.digest.deadLetterQueue.queue) } },
+      });
+    });
+
+    it('lets the schedule role invoke only the digest and write only to its queue, for this account', () => {
+      const fnArn = arnOf(s.stack.digest.fn);
+      expect(Object.fromEntries(grants(statementsOf(s, s.stack.digest.schedule.role)))).toEqual({
+        'lambda:InvokeFunction': [fnArn, { 'Fn::Join': ['', [fnArn, ':*']] }],
+        'sqs:SendMessage': [arnOf(s.stack.digest.deadLetterQueue.queue)],
+      });
+      s.template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+      });
+    });
+
+    it('warns at synth when REPORT_AT falls in a skipped spring-forward hour', () => {
+      const warnings = (ctx: Record<string, unknown>) => {
+        const app = new App({ context: { ...CDK_JSON.context, ...ctx, 'aws:cdk:bundling-stacks': [] } });
+        const stack = buildApp(app, { checkFromMs: CHECK_FROM });
+        return stack.node
+          .findAll()
+          .flatMap((c) => c.node.metadata)
+          .filter((m) => m.type === 'aws:cdk:warning')
+          .map((m) => String(m.data));
+      };
+      expect(warnings({ ...BASE_CONTEXT, reportAt: '02:30' }).join('\n')).toMatch(
+        /reportAt=02:30 does not exist in Europe\/Paris on 2026-03-29/,
+      );
+      expect(warnings(BASE_CONTEXT).join('\n')).not.toMatch(/does not exist/);
+    });
+  });
+
+  describe('6. least privilege', () => {
+    it('lets the consumer read the stream, write the summary table, and nothing else', () => {
+      const table = s.stack.executionLog.table;
+      const summary = arnOf(s.stack.summary.table);
+      expect(Object.fromEntries(grants(statementsOf(s, s.stack.consumer.function.role)))).toEqual({
+        'logs:CreateLogStream': [arnOf(s.stack.consumer.function.logGroup)],
+        'logs:PutLogEvents': [arnOf(s.stack.consumer.function.logGroup)],
+        'dynamodb:DescribeStream': [arnOf(table, 'StreamArn')],
+        'dynamodb:GetRecords': [arnOf(table, 'StreamArn')],
+        'dynamodb:GetShardIterator': [arnOf(table, 'StreamArn')],
+        'dynamodb:ListStreams': [{ 'Fn::Join': ['', [arnOf(table), '/stream/*']] }],
+        'dynamodb:PutItem': [summary],
+        'dynamodb:UpdateItem': [summary],
+        'dynamodb:BatchWriteItem': [summary],
+        'sqs:SendMessage': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
+        'sqs:GetQueueAttributes': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
+        'sqs:GetQueueUrl': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
+      });
+    });
+
+    it('lets the digest read the summary and the index, keep its sent-markers, and mail only as SES_FROM', () => {
+      const summary = arnOf(s.stack.summary.table);
+      const gsi = { 'Fn::Join': ['', [arnOf(s.stack.executionLog.table), `/index/${EXECUTION_LOG_TABLE.gsi.defaultName}`]] };
+      const identity = (name: string) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`]],
+      });
+      const statements = statementsOf(s, s.stack.digest.function.role);
+      const g = grants(statements);
+      expect(new Set(g.get('dynamodb:Query'))).toEqual(new Set([summary, gsi]));
+      expect(g.get('dynamodb:GetItem')).toEqual([summary]);
+      for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(g.get(write)).toEqual([summary]);
+      expect(new Set(g.get('ses:SendEmail'))).toEqual(new Set([identity('reports@example.com'), identity('example.com')]));
+      expect([...g.keys()].filter((a) => !/^(logs|sqs):/.test(a)).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'ses:SendEmail',
+      ]);
+      const ses = statements.find((st) => asArray(st.Action).includes('ses:SendEmail'))!;
+      expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@example.com' } });
+    });
+
+    it('has no wildcard action anywhere and no DynamoDB or SES grant on every resource', () => {
+      expectLeastPrivilegeEverywhere(s);
+    });
+
+    it('uses its own function roles instead of the broad basic-execution managed policy', () => {
+      for (const r of Object.values(s.resources).filter((x) => x.Type === 'AWS::IAM::Role')) {
+        expect(r.Properties['ManagedPolicyArns']).toBeUndefined();
+      }
+    });
+  });
+
+  describe('7. operations', () => {
+    it('names the Powertools service and passes the configuration each handler reads', () => {
+      expect(envOf(s, s.stack.consumer.fn)).toEqual({
+        SUMMARY_TABLE: ref(s.stack.summary.table),
+        REPORT_TZ: 'Europe/Paris',
+        SUMMARY_RETENTION_DAYS: '120',
+        POWERTOOLS_SERVICE_NAME: 'failure-digest',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(envOf(s, s.stack.digest.fn)).toEqual({
+        DDB_TABLE: ref(s.stack.executionLog.table),
+        GSI_NAME: EXECUTION_LOG_TABLE.gsi.defaultName,
+        SUMMARY_TABLE: ref(s.stack.summary.table),
+        SES_FROM: 'Failure digest <reports@example.com>',
+        SES_TO: 'ops@example.com,oncall@example.org',
+        REPORT_TZ: 'Europe/Paris',
+        REPORT_AT: '07:30',
+        SEND_EMPTY: 'true',
+        SUMMARY_RETENTION_DAYS: '120',
+        POWERTOOLS_SERVICE_NAME: 'failure-digest',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('gives each handler an environment its own config reader accepts at cold start', () => {
+      expect(() => loadCaptureConfig(resolvedEnv(envOf(s, s.stack.consumer.fn)))).not.toThrow();
+      const digest = loadDigestConfig(resolvedEnv(envOf(s, s.stack.digest.fn)));
+      expect(digest).toMatchObject({ reportTz: 'Europe/Paris', reportAt: { hour: 7, minute: 30 }, sesTo: ['ops@example.com', 'oncall@example.org'] });
+    });
+
+    it('logs to explicit log groups with retention', () => {
+      s.template.resourceCountIs('AWS::Logs::LogGroup', 2);
+      for (const fn of [s.stack.consumer.function, s.stack.digest.function]) {
+        expect(s.resources[idOf(fn.logGroup)]!.Properties).toEqual({ RetentionInDays: 14 });
+        expect(s.resources[idOf(fn.fn)]!.Properties['LoggingConfig']).toEqual({ LogGroup: ref(fn.logGroup) });
+      }
+    });
+
+    it('alarms on both dead-letter queues, the iterator age and both functions\' errors, to the topic', () => {
+      const topic = ref(s.stack.alarms.topic);
+      const alarm = (metric: string, dimension: Record<string, unknown>, threshold: number) =>
+        s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metric,
+          Dimensions: [dimension],
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [topic],
+          OKActions: [topic],
+          TreatMissingData: 'notBreaching',
+        });
+      for (const q of [s.stack.consumer.deadLetterQueue.queue, s.stack.digest.deadLetterQueue.queue]) {
+        alarm('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: arnOf(q, 'QueueName') }, 0);
+      }
+      alarm('IteratorAge', { Name: 'FunctionName', Value: ref(s.stack.consumer.fn) }, 15 * 60 * 1000);
+      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
+      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    });
+
+    it('subscribes the alarmEmail address to the topic', () => {
+      s.template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'alarms@example.com',
+        TopicArn: ref(s.stack.alarms.topic),
+      });
+    });
+  });
+
+  describe('8. runtime', () => {
+    it('runs both functions on Node.js 24 and arm64', () => {
+      s.template.resourcePropertiesCountIs(
+        'AWS::Lambda::Function',
+        { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
+        2,
+      );
+      s.template.resourceCountIs('AWS::Lambda::Function', 2);
+    });
+  });
+
+  describe('9. cdk-nag', () => {
+    it('leaves no unacknowledged AwsSolutions finding', () => {
+      expectNoNagFindings(s);
+    });
+
+    it('acknowledges only the known findings, each with a reason', () => {
+      const acks = acknowledgements(s);
+      expect(Object.keys(acks).sort()).toEqual(
+        [
+          `FailureDigest/Digest/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.digest.fn)}.Arn>:*]`,
+          'FailureDigest/Digest/DeadLetters/Queue AwsSolutions-SQS3',
+          `FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.executionLog.table)}.Arn>/stream/*]`,
+          'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
+        ].sort(),
+      );
+      for (const reasons of Object.values(acks)) for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+    });
+  });
+});
+
+describe('stack attached to an existing execution-log table', () => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synth({ ...BASE_CONTEXT, tableName: 'existing-logs', tableStreamArn: STREAM_ARN, gsiName: 'by_status', sesSandbox: 'true' });
+  });
+
+  it('creates no execution-log table, only the summary', () => {
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: SUMMARY_TABLE.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('deploys to the account and region of the table, where its stream can be read', () => {
+    expect(s.stack.account).toBe('123456789012');
+    expect(s.stack.region).toBe('eu-west-1');
+  });
+
+  it('maps the existing stream with the same settings and filter', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: STREAM_ARN,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(FAILED_WRITES_FILTER) }] },
+      DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
+    });
+  });
+
+  it('points the consumer\'s stream permissions at that table', () => {
+    const g = grants(statementsOf(s, s.stack.consumer.function.role));
+    for (const a of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) expect(g.get(a)).toEqual([STREAM_ARN]);
+    expect(g.get('dynamodb:ListStreams')).toEqual(['arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*']);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) expect(g.get(a)).toEqual([arnOf(s.stack.summary.table)]);
+  });
+
+  it('points the digest at that table\'s named index and nowhere else in it', () => {
+    const g = grants(statementsOf(s, s.stack.digest.function.role));
+    const onExisting = [...g.entries()].filter(([, resources]) => resources.some((r) => typeof r === 'string' && r.includes(':table/existing-logs')));
+    expect(onExisting).toEqual([['dynamodb:Query', expect.arrayContaining(['arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/index/by_status'])]]);
+    expect(envOf(s, s.stack.digest.fn)).toMatchObject({ DDB_TABLE: 'existing-logs', GSI_NAME: 'by_status' });
+  });
+
+  it('with sesSandbox, also allows the verified recipient identities, still only From SES_FROM', () => {
+    const identity = (name: string) => `arn:aws:ses:eu-west-1:123456789012:identity/${name}`;
+    const statements = statementsOf(s, s.stack.digest.function.role);
+    expect(new Set(grants(statements).get('ses:SendEmail'))).toEqual(
+      new Set(['reports@example.com', 'example.com', 'ops@example.com', 'oncall@example.org', 'example.org'].map(identity)),
+    );
+    const ses = statements.find((st) => asArray(st.Action).includes('ses:SendEmail'))!;
+    expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@example.com' } });
+  });
+
+  it('has no wildcard action anywhere and no DynamoDB or SES grant on every resource', () => {
+    expectLeastPrivilegeEverywhere(s);
+  });
+
+  it('keeps the schedule, alarms and runtime of the other form', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+    });
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 2);
+  });
+
+  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same four', () => {
+    expectNoNagFindings(s);
+    expect(Object.keys(acknowledgements(s)).sort()).toEqual(
+      [
+        `FailureDigest/Digest/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.digest.fn)}.Arn>:*]`,
+        'FailureDigest/Digest/DeadLetters/Queue AwsSolutions-SQS3',
+        'FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*]',
+        'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,141 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { batchPutAll } from '../../shared/aws/batch-write.ts';
+import type { Clients } from '../../shared/aws/clients.ts';
+import type { DigestConfig } from '../../shared/config.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { main } from '../../infra/cli/main.ts';
+import type { Io } from '../../infra/cli/commands.ts';
+import { ensureLocalTables } from '../../infra/local/tables.ts';
+import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+async function cli(...args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
+  const code = await main(['node', 'failure-digest', ...args], io);
+  return { code, out, err };
+}
+
+const TZ = 'America/New_York';
+const DATE = '2026-11-01'; // fall back: a 25-hour day in New York
+
+describe('failure-digest CLI', () => {
+  let clients: Clients;
+  let config: DigestConfig;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    clients = testClients();
+    config = testConfig({ REPORT_TZ: TZ });
+    const ddb = inject('ddbEndpoint');
+    // The CLI reads only the standard variables, as it would against AWS; other credentials
+    // and region than the tables were made with (DynamoDB Local runs one shared database).
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'SomeoneElse',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ENDPOINT_URL_DYNAMODB: ddb,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
+      AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+      DDB_TABLE: config.executionTable,
+      SUMMARY_TABLE: config.summaryTable,
+      REPORT_TZ: TZ,
+      SES_FROM: config.sesFrom,
+      SES_TO: config.sesTo.join(','),
+    });
+    await ensureLocalTables(clients.dynamodb, config);
+    const w = dayWindow(DATE, TZ);
+    await batchPutAll(clients.doc, config.executionTable, [
+      { pk: 'etl-orders#run-1', status: 'FAILED', event_ts: w.start_ms + 1, message: 'first' },
+      { pk: 'etl-orders#run-2', status: 'FAILED', event_ts: w.end_ms - 1, message: 'Error: last\n    at main (/app/run.js:1:1)' },
+      { pk: 'etl-orders#run-3', status: 'SUCCESS', event_ts: w.start_ms + 5 },
+      { pk: 'etl-orders#run-4', status: 'FAILED', event_ts: w.end_ms, message: 'next day' },
+    ]);
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    await dropTables(clients, config);
+  });
+
+  it('window prints one JSON line for a 25-hour day', async () => {
+    const run = await cli('window', '--date', DATE, '--tz', TZ);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out[0]!)).toEqual({
+      date: DATE,
+      tz: TZ,
+      start_ms: Date.parse('2026-11-01T04:00:00Z'),
+      end_ms: Date.parse('2026-11-02T05:00:00Z'),
+    });
+  });
+
+  it('refuses a wrong date or an unknown zone with a clear message and exit code 2', async () => {
+    const bad = await cli('window', '--date', '2026-13-01');
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toContain('Invalid date "2026-13-01"');
+    const zone = await cli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
+    expect(zone.code).toBe(2);
+    expect(zone.err.join('\n')).toContain('Unknown time zone "Europe/Pariss"');
+  });
+
+  it('capture --dry-run prints what the consumer would write, and the unreadable records on stderr', async () => {
+    const run = await cli('capture', '--event', 'test/fixtures/capture-event.json', '--dry-run', '--tz', 'Europe/Paris');
+    expect(run.out.map((l) => JSON.parse(l))).toEqual([
+      { pk: 'nightly-export#run-77', event_ts: 1795647599999, day: '2026-11-25', message: 'TimeoutError: upstream API did not answer in 900 s' },
+    ]);
+    expect(run.err).toHaveLength(1);
+    expect(JSON.parse(run.err[0]!)).toMatchObject({ record: 3, eventID: 'a87ff679a2f3e71d9181a67b7542122c' });
+    expect(run.err[0]).toContain('looks like epoch seconds');
+    expect(run.code).toBe(3);
+  });
+
+  it('digest --dry-run --json --out reads the GSI for an uncovered day and writes the email parts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fd-out-'));
+    const run = await cli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.out[0]!);
+    expect(json).toMatchObject({ date: DATE, tz: TZ, source: 'gsi', count: 2, unreadable: 0, status: 'dry-run' });
+    expect(json.failures.map((f: { pk: string }) => f.pk)).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);
+    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain('etl-orders: 2 failures');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<td style="padding:4px 8px;vertical-align:top;text-align:right">2</td>');
+    expect(await mailbox(config.sesTo[0]!)).toHaveLength(0);
+  });
+
+  it('reprocess rebuilds the days, then --send mails each once', async () => {
+    const run = await cli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
+    expect(run.code).toBe(0);
+    expect(run.out.map((l) => JSON.parse(l))).toEqual([
+      { date: '2026-10-31', tz: TZ, entries: 0, unreadable: 0, rebuilt: true },
+      { date: DATE, tz: TZ, entries: 2, unreadable: 0, rebuilt: true },
+    ]);
+    const mails = await mailbox(config.sesTo[0]!);
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      `failure-digest: 2 failures on ${DATE} (${TZ})`,
+      `failure-digest: no failures on 2026-10-31 (${TZ})`,
+    ]);
+    const again = await cli('digest', '--date', DATE);
+    expect(again.code).toBe(0);
+    expect(again.err.join('\n')).toContain('already sent');
+    expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
+  });
+
+  it('names the missing settings when asked to send without them', async () => {
+    delete process.env['SES_FROM'];
+    try {
+      const run = await cli('digest', '--date', DATE, '--force');
+      expect(run.code).toBe(2);
+      expect(run.err.join('\n')).toContain('SES_FROM is required');
+    } finally {
+      process.env['SES_FROM'] = config.sesFrom;
+    }
+  });
+});

@@ -1,0 +1,146 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchPutAll } from '../../shared/aws/batch-write.ts';
+import { createClients, type Clients } from '../../shared/aws/clients.ts';
+import type { DigestConfig } from '../../shared/config.ts';
+import { buildDigest, runDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
+import type { DigestReport } from '../../shared/digest/report.ts';
+import { sesMailer } from '../../shared/email/mailer.ts';
+import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
+import { SummaryStore } from '../../shared/summary/store.ts';
+import { reportDayOf } from '../../shared/time/report-day.ts';
+import { generateDay } from '../../infra/local/demo-data.ts';
+import { ensureTable } from '../../infra/local/tables.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
+import type { Pipeline } from '../../infra/local/stack.ts';
+import { freePort } from '../../infra/local/free-port.ts';
+import { summaryTableInput } from '../../shared/tables.ts';
+import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
+
+// A zone with a 45-minute offset, and a day inside the demo generator's range.
+const TZ = 'Asia/Kathmandu';
+const DATE = '2026-11-20';
+
+const comparable = (r: DigestReport) => ({
+  count: r.count,
+  failures: r.failures.map((f) => [f.pk, f.event_ts, f.message]),
+  groups: r.groups.map((g) => [g.process, g.count, g.first_ts, g.last_ts, g.latest_pk]),
+});
+
+describe('the summary, the GSI fallback and reprocess agree', () => {
+  let clients: Clients;
+  let config: DigestConfig;
+  let pipeline: Pipeline;
+  let deps: DigestDeps;
+
+  beforeAll(async () => {
+    clients = testClients();
+    config = testConfig({ REPORT_TZ: TZ });
+    pipeline = await startTestPipeline(clients, config);
+    deps = {
+      store: pipeline.store,
+      dynamodb: clients.dynamodb,
+      executionTable: config.executionTable,
+      gsiName: config.gsiName,
+      mailer: sesMailer(clients.ses),
+      clock: Date.now,
+    };
+    // Three days of realistic logs, so the edges of the middle one are exercised.
+    const items = ['2026-11-19', DATE, '2026-11-21'].flatMap((date) => generateDay({ date, tz: TZ }));
+    await batchPutAll(clients.doc, config.executionTable, items as unknown as Record<string, unknown>[], 8);
+    await pipeline.poller.waitForIdle(60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await dropTables(clients, config);
+  });
+
+  it('reads the same failures from the summary partition and from the GSI', async () => {
+    const summary = await buildDigest(deps, DATE, TZ);
+    const gsi = await buildDigest(deps, DATE, TZ, 'gsi');
+    expect(summary.source).toBe('summary');
+    expect(gsi.source).toBe('gsi');
+    expect(summary.count).toBeGreaterThan(50);
+    expect(comparable(summary)).toEqual(comparable(gsi));
+    for (const f of summary.failures) expect(reportDayOf(f.event_ts, TZ)).toBe(DATE);
+  });
+
+  it('falls back to the GSI for days capture did not cover, and reprocess rebuilds them', async () => {
+    const rebuiltTable = `${config.summaryTable}-rebuilt`;
+    await ensureTable(clients.dynamodb, summaryTableInput(rebuiltTable));
+    const rebuilt = { ...deps, store: new SummaryStore(clients.doc, rebuiltTable, 30) };
+    try {
+      const before = await buildDigest(rebuilt, DATE, TZ);
+      expect(before.source).toBe('gsi');
+      expect(before.sourceNote).toMatch(/capture has not recorded/);
+
+      const days = await rebuildRange(rebuilt, '2026-11-19', '2026-11-21', TZ);
+      expect(days.map((d) => d.date)).toEqual(['2026-11-19', DATE, '2026-11-21']);
+      // Safe to rerun: the same keys are written again.
+      await rebuildRange(rebuilt, DATE, DATE, TZ);
+
+      const after = await buildDigest(rebuilt, DATE, TZ);
+      expect(after.source).toBe('summary');
+      expect(after.sourceNote).toMatch(/Rebuilt by reprocess/);
+      expect(comparable(after)).toEqual(comparable(await buildDigest(deps, DATE, TZ)));
+      expect((await rebuilt.store.readDay(TZ, DATE)).length).toBe(after.count);
+    } finally {
+      await clients.dynamodb.send(new (await import('@aws-sdk/client-dynamodb')).DeleteTableCommand({ TableName: rebuiltTable }));
+    }
+  });
+
+  it('uses the GSI for a day marked incomplete after lost records', async () => {
+    await pipeline.store.markIncomplete(TZ, '2026-11-21', 'RetryAttemptsExhausted on shard test');
+    const report = await buildDigest(deps, '2026-11-21', TZ);
+    expect(report.source).toBe('gsi');
+    expect(report.sourceNote).toContain('RetryAttemptsExhausted');
+  });
+
+  // The GSI keys event_ts as a number, so the usual writer bug that gets through is seconds for milliseconds.
+  it('files an unreadable FAILED record with its reason and counts it in the digest of its arrival day', async () => {
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: config.executionTable,
+        Item: { pk: { S: 'ledger-close#run-x' }, status: { S: 'FAILED' }, event_ts: { N: String(Math.floor(Date.now() / 1000)) }, message: { S: 'bad writer' } },
+      }),
+    );
+    await pipeline.poller.waitForIdle(30_000);
+    const today = reportDayOf(Date.now(), TZ);
+    const filed = await pipeline.store.listUnreadable(TZ, today);
+    expect(filed).toHaveLength(1);
+    expect(filed[0]!.reason).toMatch(/^event_ts \d+ is before 2000-01-01 \(looks like epoch seconds; expected milliseconds\)$/);
+    expect(filed[0]!.raw).toContain('ledger-close#run-x');
+    const report = await buildDigest(deps, today, TZ);
+    expect(report.unreadable).toBe(1);
+  });
+
+  it('sends exactly once when two runs race, and again only with force', async () => {
+    const opts = { date: DATE, tz: TZ, from: config.sesFrom, to: config.sesTo };
+    const outcomes = await Promise.all([runDigest(deps, opts), runDigest(deps, opts), runDigest(deps, opts)]);
+    expect(outcomes.filter((o) => o.status === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status !== 'sent').every((o) => o.status === 'in-progress' || o.status === 'already-sent')).toBe(true);
+    expect(await mailbox(config.sesTo[0]!)).toHaveLength(1);
+
+    expect((await runDigest(deps, opts)).status).toBe('already-sent');
+    expect((await runDigest(deps, { ...opts, force: true })).status).toBe('sent');
+    expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
+  });
+
+  it('gives the day back when SES cannot be reached, so the next run sends it', async () => {
+    const unreachable = createClients({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoints: { ses: `http://127.0.0.1:${await freePort()}` },
+    });
+    const opts = { date: '2026-11-19', tz: TZ, from: config.sesFrom, to: config.sesTo };
+    try {
+      await expect(runDigest({ ...deps, mailer: sesMailer(unreachable.ses) }, opts)).rejects.toThrow(/ECONNREFUSED|connect/);
+    } finally {
+      unreachable.ses.destroy();
+    }
+    const retry = await runDigest(deps, opts);
+    expect(retry.status).toBe('sent');
+    expect(retry.report.source).toBe('summary');
+  });
+});

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { createClients, type Clients } from '../../shared/aws/clients.ts';
+import { loadDigestConfig, type DigestConfig } from '../../shared/config.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
+import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
+
+/** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
+export function testClients(): Clients {
+  const ddb = inject('ddbEndpoint');
+  return createClients({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint') },
+  });
+}
+
+/** A configuration with tables and a recipient of its own, so test files never see each other's data. */
+export function testConfig(env: Record<string, string> = {}): DigestConfig {
+  const id = randomUUID().slice(0, 8);
+  return loadDigestConfig({
+    DDB_TABLE: `logs-${id}`,
+    SUMMARY_TABLE: `summary-${id}`,
+    SES_FROM: 'failure-digest@example.com',
+    SES_TO: `ops-${id}@example.com`,
+    ...env,
+  });
+}
+
+export async function dropTables(clients: Clients, config: DigestConfig): Promise<void> {
+  for (const TableName of [config.executionTable, config.summaryTable]) {
+    await clients.dynamodb.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
+  }
+}
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+/** The emails the SES emulator received for one recipient (GET /store). */
+export async function mailbox(to: string): Promise<StoredEmail[]> {
+  const res = await fetch(`${inject('sesEndpoint')}/store`);
+  const store = (await res.json()) as { emails: StoredEmail[] };
+  return store.emails.filter((e) => e.destination.to.includes(to));
+}
+
+/** The local pipeline on this run's DynamoDB Local, quick to react and quiet, without the schedule. */
+export function startTestPipeline(clients: Clients, config: DigestConfig): Promise<Pipeline> {
+  return startPipeline({
+    config,
+    clients,
+    onFailureFile: join(tmpdir(), `fd-onfailure-${config.summaryTable}.jsonl`),
+    schedule: false,
+    mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50 },
+    log: () => {},
+    functionLogLevel: 'SILENT',
+  });
+}

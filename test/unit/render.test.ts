@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { FailureEntry } from '../../shared/capture/entry.ts';
+import { MAX_GROUPS_SHOWN, escapeHtml, renderEmail, renderHtml, renderSubject, renderText } from '../../shared/digest/render.ts';
+import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
+import type { DayWindow } from '../../shared/time/report-day.ts';
+
+const PARIS: DayWindow = {
+  date: '2026-11-25',
+  tz: 'Europe/Paris',
+  start_ms: Date.parse('2026-11-24T23:00:00Z'),
+  end_ms: Date.parse('2026-11-25T23:00:00Z'),
+};
+// Asia/Kolkata 2026-11-25 (+05:30): [2026-11-24T18:30Z, 2026-11-25T18:30Z).
+const KOLKATA: DayWindow = {
+  date: '2026-11-25',
+  tz: 'Asia/Kolkata',
+  start_ms: Date.parse('2026-11-24T18:30:00Z'),
+  end_ms: Date.parse('2026-11-25T18:30:00Z'),
+};
+
+function entry(process: string, pk: string, iso: string, message = `${pk} failed`): FailureEntry {
+  return { pk, process, event_ts: Date.parse(iso), message, source: 'execution-log' };
+}
+
+function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {
+  return buildReport({ window: PARIS, source: 'summary', sourceNote: '', entries, unreadable: 0, ...extra });
+}
+
+const THREE = [
+  entry('nightly-export', 'nightly-export#run-41', '2026-11-25T01:00:00Z', 'Error: disk full on /data'),
+  entry('nightly-export', 'nightly-export#run-42', '2026-11-25T08:15:30Z', 'Error: quota exceeded for bucket reports'),
+  entry('billing', 'billing#2026-11-25', '2026-11-25T12:00:00Z', 'card processor timed out'),
+];
+
+describe('renderSubject', () => {
+  it('names the date, the zone and the count', () => {
+    const subject = renderSubject(report(THREE));
+    expect(subject).toContain('2026-11-25');
+    expect(subject).toContain('Europe/Paris');
+    expect(subject).toContain('3 failures');
+  });
+
+  it('says "no failures" on an empty day', () => {
+    const subject = renderSubject(report([]));
+    expect(subject).toContain('no failures');
+    expect(subject).not.toMatch(/\b0 failures/);
+    expect(subject).toContain('2026-11-25');
+  });
+
+  it('says "1 failure", singular', () => {
+    const subject = renderSubject(report([THREE[0]!]));
+    expect(subject).toContain('1 failure ');
+    expect(subject).not.toContain('1 failures');
+  });
+
+  it('groups thousands', () => {
+    const many = Array.from({ length: 1_234 }, (_, i) => entry('p', `p#${i}`, '2026-11-25T10:00:00Z'));
+    expect(renderSubject(report(many))).toContain('1,234 failures');
+  });
+});
+
+describe('renderText and renderHtml', () => {
+  it('contain every process, its count, latest pk and latest message', () => {
+    const r = report(THREE);
+    for (const body of [renderText(r), renderHtml(r)]) {
+      expect(body).toContain('nightly-export');
+      expect(body).toContain('billing');
+      expect(body).toContain('nightly-export#run-42');
+      expect(body).toContain('Error: quota exceeded for bucket reports');
+      expect(body).toContain('card processor timed out');
+      // The older message of nightly-export is not the one shown.
+      expect(body).not.toContain('disk full on /data');
+    }
+    expect(renderText(r)).toContain('nightly-export: 2 failures');
+    expect(renderText(r)).toContain('billing: 1 failure,');
+  });
+
+  it('escapes HTML in messages, processes and pks', () => {
+    const r = report([entry('a&b <proc>', 'a&b#"1"', '2026-11-25T10:00:00Z', '<script>alert("x")</script>')]);
+    const html = renderHtml(r);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<proc>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain('a&amp;b &lt;proc&gt;');
+    expect(html).toContain('a&amp;b#&quot;1&quot;');
+    // The plain-text part shows the message as it is.
+    expect(renderText(r)).toContain('<script>alert("x")</script>');
+  });
+
+  it('shows times in the report zone with their offset', () => {
+    const paris = report(THREE);
+    // 08:15:30Z is 09:15:30 in Paris (CET).
+    expect(renderText(paris)).toContain('09:15:30+01:00');
+    expect(renderHtml(paris)).toContain('09:15:30+01:00');
+    expect(renderText(paris)).not.toContain('08:15:30');
+
+    const kolkata = buildReport({
+      window: KOLKATA,
+      source: 'summary',
+      sourceNote: '',
+      entries: [entry('p', 'p#1', '2026-11-25T04:00:00Z')],
+      unreadable: 0,
+    });
+    expect(renderText(kolkata)).toContain('09:30:00+05:30');
+    expect(renderHtml(kolkata)).toContain('09:30:00+05:30');
+    expect(renderText(kolkata)).not.toContain('04:00:00');
+  });
+
+  it('describes the window with local start and end and its length', () => {
+    // Europe/Paris 2026-03-29 is a 23-hour day: [2026-03-28T23:00Z, 2026-03-29T22:00Z).
+    const r = buildReport({
+      window: { date: '2026-03-29', tz: 'Europe/Paris', start_ms: Date.parse('2026-03-28T23:00:00Z'), end_ms: Date.parse('2026-03-29T22:00:00Z') },
+      source: 'summary',
+      sourceNote: '',
+      entries: [],
+      unreadable: 0,
+    });
+    const text = renderText(r);
+    expect(text).toContain('00:00:00+01:00');
+    expect(text).toContain('00:00:00+02:00');
+    expect(text).toContain('(23 h)');
+  });
+
+  it('says so when nothing failed, and has no table', () => {
+    const r = report([]);
+    expect(renderText(r)).toContain('No process failed that day.');
+    expect(renderHtml(r)).not.toContain('<table');
+  });
+
+  it('has the unreadable line only when there are unreadable records', () => {
+    const none = report(THREE);
+    expect(renderText(none)).not.toMatch(/unreadable/i);
+    expect(renderHtml(none)).not.toMatch(/unreadable/i);
+
+    const two = report(THREE, { unreadable: 2 });
+    for (const body of [renderText(two), renderHtml(two)]) {
+      expect(body).toContain('2 unreadable FAILED records');
+      expect(body).toContain('UNREADABLE#Europe/Paris#2026-11-25');
+    }
+
+    const one = renderText(report([], { unreadable: 1 }));
+    expect(one).toContain('1 unreadable FAILED record ');
+    expect(one).toContain(' is kept');
+  });
+
+  it(`summarises processes beyond the first ${MAX_GROUPS_SHOWN} in one line`, () => {
+    expect(MAX_GROUPS_SHOWN).toBe(100);
+    const shown = Array.from({ length: 100 }, (_, i) => {
+      const name = `proc-${String(i).padStart(3, '0')}`;
+      return [entry(name, `${name}#1`, '2026-11-25T10:00:00Z'), entry(name, `${name}#2`, '2026-11-25T11:00:00Z')];
+    }).flat();
+    const hidden = ['tail-a', 'tail-b', 'tail-c'].map((name) => entry(name, `${name}#1`, '2026-11-25T09:00:00Z'));
+    const r = report([...shown, ...hidden]);
+    expect(r.groups).toHaveLength(103);
+    const text = renderText(r);
+    const html = renderHtml(r);
+    for (const body of [text, html]) {
+      expect(body.split('…and 3 more processes with 3 failures.')).toHaveLength(2);
+      expect(body).toContain('proc-000');
+      expect(body).toContain('proc-099');
+      expect(body).not.toContain('tail-a');
+      expect(body).not.toContain('tail-c');
+    }
+    expect(html.match(/<tr>/g)).toHaveLength(101); // the header row and 100 processes
+  });
+
+  it('uses the singular for one hidden process, and no line at exactly the limit', () => {
+    const atLimit = Array.from({ length: MAX_GROUPS_SHOWN }, (_, i) => entry(`p${i}`, `p${i}#1`, '2026-11-25T10:00:00Z'));
+    expect(renderText(report(atLimit))).not.toContain('more process');
+    expect(renderHtml(report(atLimit))).not.toContain('more process');
+    const oneOver = [...atLimit, entry('extra', 'extra#1', '2026-11-25T01:00:00Z')];
+    expect(renderText(report(oneOver))).toContain('…and 1 more process with 1 failure.');
+  });
+
+  it('says the gsi source is the fallback, with its note', () => {
+    const gsi = report(THREE, { source: 'gsi', sourceNote: 'Stream capture has not recorded any data for this zone yet.' });
+    for (const body of [renderText(gsi), renderHtml(gsi)]) {
+      expect(body).toMatch(/fallback/i);
+      expect(body).toContain('Stream capture has not recorded any data for this zone yet.');
+    }
+    expect(renderText(report(THREE))).not.toMatch(/fallback/i);
+  });
+
+  it('shows only the first line of a multi-line message in the text part', () => {
+    const r = report([entry('p', 'p#1', '2026-11-25T10:00:00Z', 'Error: boom\n    at main (index.js:1:1)')]);
+    expect(renderText(r)).toContain('Error: boom');
+    expect(renderText(r)).not.toContain('at main');
+    expect(renderHtml(r)).toContain('at main (index.js:1:1)');
+  });
+});
+
+describe('renderEmail', () => {
+  it('bundles subject, text and html', () => {
+    const r = report(THREE);
+    expect(renderEmail(r)).toEqual({ subject: renderSubject(r), text: renderText(r), html: renderHtml(r) });
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML special characters', () => {
+    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+  });
+});
