@@ -71,7 +71,7 @@ async function writeParts(dir: string, o: DigestOutcome): Promise<void> {
 
 function statusLine(o: DigestOutcome): string {
   const { window, count, source } = o.report;
-  const what = `${window.date} (${window.tz}): ${count} failures from ${source}`;
+  const what = `${window.date} (${window.tz}): ${count} failure${count === 1 ? "" : "s"} from ${source}`;
   switch (o.status) {
     case 'sent':
       return `sent ${what}, message id ${o.messageId}`;

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
@@ -24,6 +25,7 @@ export async function startCommand(
 ): Promise<number> {
   const config = loadDigestConfig({ ...LOCAL_MAIL_DEFAULTS, ...process.env });
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   const onFailureFile = join(dataDir ?? join(tmpdir(), 'failure-digest'), 'on-failure.jsonl');
 
   let stack: LocalStack | undefined;
@@ -65,7 +67,7 @@ export async function startCommand(
         `  records that exhaust their retries go to ${onFailureFile}`,
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',
-        `  export AWS_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
+        `  export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
         `  export AWS_ENDPOINT_URL_DYNAMODB=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_SESV2=${s.sesEndpoint}`,
         `  export DDB_TABLE=${config.executionTable} GSI_NAME=${config.gsiName} SUMMARY_TABLE=${config.summaryTable} REPORT_TZ=${config.reportTz} SES_FROM=${config.sesFrom} SES_TO=${config.sesTo.join(',')}`,
         `  aws dynamodb put-item --endpoint-url ${s.dynamodbEndpoint} --table-name ${config.executionTable} \\`,
