@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
 import { describeError } from './errors.ts';
+import { addS3LogCommands } from './s3-logs.ts';
 
 const consoleIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -52,6 +53,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--send', "then send each day's digest (days already sent are skipped)")
     .option('--force', 'with --send: send even days already sent')
     .action(async (opts) => setExit(await reprocessCommand(io, opts)));
+
+  addS3LogCommands(program, io, setExit);
 
   program
     .command('start')

@@ -1,7 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BUCKET_NAME_RE, ruleProblems } from '../../shared/s3logs/config.ts';
+import { DEFAULT_GRACE_HOURS, WRITES } from '../../shared/s3logs/rules.ts';
 import { EXECUTION_LOG_TABLE } from '../../shared/tables.ts';
 import { canonicalTimeZone } from '../../shared/time/report-day.ts';
-import type { LocalTime } from './report-time.ts';
+import { hhmm, type LocalTime } from './report-time.ts';
 
 /** A deploy-time setting that cannot work; every problem is listed at once so one synth shows them all. */
 export class StackConfigError extends Error {
@@ -21,6 +23,25 @@ export interface ExistingTable {
   readonly account: string;
   readonly region: string;
 }
+
+/** S3 server access logs as a second source of failures. */
+export interface S3AccessLogsConfig {
+  /** The user's log bucket; absent, the stack creates one. */
+  readonly existingBucketName?: string;
+  /** Where in the log bucket S3 writes the logs (the target prefix); '' for the whole bucket. */
+  readonly logPrefix: string;
+  /** Source buckets whose failures count; empty for all. */
+  readonly buckets: readonly string[];
+  /** Key prefixes whose failures count; empty for all. */
+  readonly prefixes: readonly string[];
+  /** Operations whose failures count. */
+  readonly operations: readonly string[];
+  /** Time a multipart upload has to complete. */
+  readonly graceHours: number;
+}
+
+/** How often the sweep judges uploads whose grace period has passed. */
+export const S3_SWEEP_EVERY_HOURS = 1;
 
 export interface StackConfig {
   /** IANA zone, canonical case. */
@@ -42,6 +63,8 @@ export interface StackConfig {
   readonly gsiName: string;
   /** Absent: the stack creates the execution-log table. */
   readonly existingTable?: ExistingTable;
+  /** Absent: no S3 access log ingester. */
+  readonly s3AccessLogs?: S3AccessLogsConfig;
 }
 
 /** Reads a context value by key; `app.node.tryGetContext` fits. */
@@ -182,6 +205,62 @@ function readExistingTable(c: ContextValues): ExistingTable | undefined {
   };
 }
 
+const S3_LOG_KEYS = ['accessLogPrefix', 's3LogBuckets', 's3LogPrefixes', 's3LogOperations', 's3LogGraceHours'] as const;
+
+const listOf = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/**
+ * The S3 access log source is on with `s3AccessLogs=true` (a log bucket is
+ * created) or `accessLogBucket=NAME` (the user's log bucket).
+ *
+ * An upload is judged once its grace period has passed, by the next hourly
+ * sweep at the latest, and its failure item is dated at its start. For the
+ * digest of day D to report every upload started on D, even at 23:59, the
+ * grace period, one sweep interval and one hour for a clock change must fit
+ * between midnight and REPORT_AT; otherwise an upload started late on D would
+ * be judged after D's digest went out and be in no email at all.
+ */
+function readS3AccessLogs(c: ContextValues, reportAt: LocalTime): S3AccessLogsConfig | undefined {
+  const existingBucketName = c.text('accessLogBucket');
+  const enabled = c.bool('s3AccessLogs', existingBucketName !== undefined);
+  if (!enabled) {
+    if (existingBucketName !== undefined) c.problems.push('accessLogBucket is given but s3AccessLogs=false; drop one of them');
+    for (const key of S3_LOG_KEYS) {
+      if (c.text(key) !== undefined) c.problems.push(`${key} needs the S3 access log source: add -c s3AccessLogs=true or -c accessLogBucket=NAME`);
+    }
+    return undefined;
+  }
+  if (existingBucketName !== undefined && !BUCKET_NAME_RE.test(existingBucketName)) {
+    c.problems.push(`accessLogBucket="${existingBucketName}" is not an S3 bucket name`);
+  }
+  const graceText = c.text('s3LogGraceHours');
+  const graceHours = graceText === undefined ? DEFAULT_GRACE_HOURS : Number(graceText);
+  const buckets = listOf(c.text('s3LogBuckets'));
+  const operations = listOf(c.text('s3LogOperations'));
+  c.problems.push(...ruleProblems({ buckets, operations, graceHours, graceText }, { buckets: 's3LogBuckets', operations: 's3LogOperations', graceHours: 's3LogGraceHours' }));
+  const reportHours = reportAt.hour + reportAt.minute / 60;
+  const fits = reportHours - S3_SWEEP_EVERY_HOURS - 1;
+  if (Number.isFinite(graceHours) && graceHours > 0 && graceHours > fits) {
+    c.problems.push(
+      `s3LogGraceHours=${graceHours} is too long for reportAt=${hhmm(reportAt)}: an upload started just before midnight would be judged after ` +
+        `that day's digest is sent. The grace period plus ${S3_SWEEP_EVERY_HOURS} h (sweep interval) plus 1 h (clock change) must end by reportAt; ` +
+        (fits > 0 ? `use s3LogGraceHours=${Math.floor(fits * 10) / 10} or less, or a later reportAt` : 'choose a later reportAt'),
+    );
+  }
+  return {
+    ...(existingBucketName !== undefined && { existingBucketName }),
+    logPrefix: c.text('accessLogPrefix') ?? '',
+    buckets,
+    prefixes: listOf(c.text('s3LogPrefixes')),
+    operations: operations.length > 0 ? operations : [WRITES],
+    graceHours,
+  };
+}
+
 /**
  * Reads and validates the stack's context (`-c key=value` or cdk.json). The
  * checks match what the functions check at cold start, so a stack that
@@ -211,6 +290,7 @@ export function readStackConfig(read: ContextReader): StackConfig {
   const gsiName = c.text('gsiName') ?? CONTEXT_DEFAULTS.gsiName;
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(gsiName)) c.problems.push(`gsiName="${gsiName}" is not a DynamoDB index name`);
   const existingTable = readExistingTable(c);
+  const s3AccessLogs = readS3AccessLogs(c, reportAt);
   return c.done({
     reportTz,
     reportAt,
@@ -225,5 +305,6 @@ export function readStackConfig(read: ContextReader): StackConfig {
     logRetention: logRetentionDays as RetentionDays,
     gsiName,
     ...(existingTable !== undefined && { existingTable }),
+    ...(s3AccessLogs !== undefined && { s3AccessLogs }),
   });
 }

@@ -4,6 +4,7 @@ import type { StackConfig } from './config.ts';
 import { Digest } from './digest.ts';
 import { ExecutionLogTable } from './execution-log-table.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
+import { S3LogIngester } from './s3-log-ingester.ts';
 import { StreamConsumer } from './stream-consumer.ts';
 import { SummaryTable } from './summary-table.ts';
 
@@ -23,6 +24,8 @@ export class FailureDigestStack extends Stack {
   readonly consumer: StreamConsumer;
   readonly digest: Digest;
   readonly alarms: OperationsAlarms;
+  /** Present when S3 server access logs are a source. */
+  readonly s3Logs?: S3LogIngester;
 
   constructor(scope: Construct, id: string, props: FailureDigestStackProps) {
     super(scope, id, props);
@@ -60,13 +63,31 @@ export class FailureDigestStack extends Stack {
       ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
     });
 
+    if (c.s3AccessLogs) {
+      const s = c.s3AccessLogs;
+      this.s3Logs = new S3LogIngester(this, 'S3LogIngester', {
+        executionLog: this.executionLog,
+        summaryTable: this.summary.table,
+        retentionDays: c.retentionDays,
+        ...(s.existingBucketName !== undefined && { existingBucketName: s.existingBucketName }),
+        logPrefix: s.logPrefix,
+        buckets: s.buckets,
+        prefixes: s.prefixes,
+        operations: s.operations,
+        graceHours: s.graceHours,
+        ...logging,
+      });
+    }
+    const s3Logs = this.s3Logs;
+
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       ...(c.alarmEmail !== undefined && { alarmEmail: c.alarmEmail }),
       deadLetterQueues: {
         StreamConsumer: this.consumer.deadLetterQueue.queue,
         Digest: this.digest.deadLetterQueue.queue,
+        ...(s3Logs && { S3LogIngester: s3Logs.deadLetterQueue.queue }),
       },
-      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn },
+      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn, ...(s3Logs && { S3LogIngester: s3Logs.fn }) },
       streamConsumer: this.consumer.fn,
     });
 
@@ -82,5 +103,12 @@ export class FailureDigestStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'StreamConsumerDeadLetterQueueUrl', { value: this.consumer.deadLetterQueue.queue.queueUrl });
     new CfnOutput(this, 'DigestDeadLetterQueueUrl', { value: this.digest.deadLetterQueue.queue.queueUrl });
+    if (s3Logs) {
+      new CfnOutput(this, 'AccessLogBucketName', {
+        description: `Point server access logging of the backup buckets here (${s3Logs.logPrefix ? `target prefix "${s3Logs.logPrefix}"` : 'any target prefix'})`,
+        value: s3Logs.bucket.bucketName,
+      });
+      new CfnOutput(this, 'S3LogIngesterDeadLetterQueueUrl', { value: s3Logs.deadLetterQueue.queue.queueUrl });
+    }
   }
 }

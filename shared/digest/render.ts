@@ -1,3 +1,4 @@
+import { DEFAULT_SOURCE } from '../capture/entry.ts';
 import { truncate } from '../text.ts';
 import { formatLocalTime } from '../time/report-day.ts';
 import type { DigestReport, ProcessGroup } from './report.ts';
@@ -51,13 +52,18 @@ function hiddenSummary(r: DigestReport): { groups: number; failures: number } | 
   return { groups: hidden.length, failures: hidden.reduce((n, g) => n + g.count, 0) };
 }
 
+/** Names the sources of a group unless it is only the execution log, so S3 access-log failures stand out. */
+function sourceTag(g: ProcessGroup): string {
+  return g.sources.every((s) => s === DEFAULT_SOURCE) ? '' : ` [${g.sources.join(', ')}]`;
+}
+
 function groupText(g: ProcessGroup, i: number, tz: string): string {
   const when =
     g.count === 1
       ? `at ${formatLocalTime(g.first_ts, tz)}`
       : `first ${formatLocalTime(g.first_ts, tz)}, last ${formatLocalTime(g.last_ts, tz)}`;
   const msg = firstLine(g.latest_message, TEXT_MESSAGE_CHARS) || '(no message)';
-  return `${i + 1}. ${g.process}: ${plural(g.count, 'failure')}, ${when}\n   latest (${g.latest_pk}): ${msg}`;
+  return `${i + 1}. ${g.process}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${g.latest_pk}): ${msg}`;
 }
 
 export function renderText(r: DigestReport): string {
@@ -80,7 +86,7 @@ export function renderHtml(r: DigestReport): string {
     .slice(0, MAX_GROUPS_SHOWN)
     .map(
       (g) => `<tr>
-<td style="padding:4px 8px;vertical-align:top"><strong>${escapeHtml(g.process)}</strong><br><small>${escapeHtml(g.latest_pk)}</small></td>
+<td style="padding:4px 8px;vertical-align:top"><strong>${escapeHtml(g.process)}</strong>${escapeHtml(sourceTag(g))}<br><small>${escapeHtml(g.latest_pk)}</small></td>
 <td style="padding:4px 8px;vertical-align:top;text-align:right">${g.count.toLocaleString('en-US')}</td>
 <td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.first_ts, tz))}</td>
 <td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.last_ts, tz))}</td>

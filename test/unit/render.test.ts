@@ -201,3 +201,17 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
   });
 });
+
+describe('source tags', () => {
+  it('marks groups from another source than the execution log, and only those', () => {
+    const s3: FailureEntry = {
+      ...entry('s3://vault/backup.tar', 's3://vault/backup.tar#REQ1', '2026-11-25T02:00:00Z', 'backup.tar: upload never completed'),
+      source: 's3-access-log',
+    };
+    const r = report([...THREE, s3]);
+    const text = renderText(r);
+    expect(text).toContain('s3://vault/backup.tar [s3-access-log]: 1 failure');
+    expect(text).toContain('nightly-export: 2 failures');
+    expect(renderHtml(r)).toContain('<strong>s3://vault/backup.tar</strong> [s3-access-log]<br>');
+  });
+});
