@@ -101,8 +101,8 @@ describe('from S3 access log files to the digest email', () => {
     expect(mails).toHaveLength(1);
     const text = mails[0]!.body.text!;
     const object = `s3://acme-backup-vault/${day.failedKey}`;
-    expect(text.split(`${object}:`).length - 1).toBe(1);
-    expect(text).toContain(`${object}: 4 failures, first 01:45:00+02:00, last 02:02:`);
+    expect(text.split(`${object} [s3-access-log]:`).length - 1).toBe(1);
+    expect(text).toContain(`${object} [s3-access-log]: 4 failures, first 01:45:00+02:00, last 02:02:`);
     expect(text).toMatch(
       new RegExp(`latest \\(${object.replace(/[.]/g, '\\.')}#[0-9A-F]{16}\\): ${day.failedKey.replace(/[.]/g, '\\.')}: 3 of 120 parts failed \\(SlowDown\\), upload never completed\\.`),
     );
