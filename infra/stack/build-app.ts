@@ -29,6 +29,13 @@ export function buildApp(app: App, options: BuildAppOptions = {}): FailureDigest
     ...(existing && { env: { account: existing.account, region: existing.region } }),
     ...(options.checkFromMs !== undefined && { checkFromMs: options.checkFromMs }),
   });
+  // cdk.json carries example addresses so a fresh clone synthesizes; SES would refuse to send from them.
+  if (/@example\.com$/i.test(config.sesFromAddress)) {
+    Annotations.of(stack).addWarningV2(
+      'failure-digest:example-sender',
+      `sesFrom is the example address ${config.sesFromAddress} from cdk.json: pass -c sesFrom=ADDRESS (a verified SES identity) and -c sesTo=... before deploying.`,
+    );
+  }
   if (!config.alarmEmail) {
     Annotations.of(stack).addWarningV2(
       'failure-digest:no-alarm-email',

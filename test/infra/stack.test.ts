@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -567,5 +567,23 @@ describe('stack attached to an existing execution-log table', () => {
         'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
       ].sort(),
     );
+  });
+});
+
+describe('a fresh clone', () => {
+  const warningsOf = (ctx: Record<string, unknown>) => {
+    const app = new App({ context: { ...CDK_JSON.context, ...ctx, 'aws:cdk:bundling-stacks': [] } });
+    const stack = buildApp(app, { checkFromMs: CHECK_FROM });
+    return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  };
+
+  it('synthesizes from cdk.json alone, warning that the sender is only an example', () => {
+    const warnings = warningsOf({});
+    expect(warnings.some((w) => w.includes('example address failure-digest@example.com'))).toBe(true);
+  });
+
+  it('does not warn about the sender once a real one is given', () => {
+    const warnings = warningsOf({ sesFrom: 'reports@acme.io', sesTo: 'ops@acme.io', alarmEmail: 'ops@acme.io' });
+    expect(warnings).toEqual([]);
   });
 });
