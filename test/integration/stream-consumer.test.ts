@@ -1,0 +1,84 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clients } from '../../shared/aws/clients.ts';
+import type { FailureEntry } from '../../shared/capture/entry.ts';
+import type { DigestConfig } from '../../shared/config.ts';
+import { SummaryStore } from '../../shared/summary/store.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';
+import { ensureLocalTables } from '../../infra/local/tables.ts';
+import { dropTables, testClients, testConfig } from '../support/local.ts';
+
+const TZ = 'UTC';
+const DATE = '2026-06-01';
+const W = dayWindow(DATE, TZ);
+const CONTEXT = { awsRequestId: 'r' } as Context;
+
+function record(seq: number, pk: string): DynamoDBRecord {
+  const ts = W.start_ms + seq * 60_000;
+  return {
+    eventID: `e-${seq}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    eventVersion: '1.1',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: ts / 1000,
+      Keys: { pk: { S: pk } },
+      NewImage: { pk: { S: pk }, status: { S: 'FAILED' }, event_ts: { N: String(ts) }, message: { S: `boom ${seq}` } },
+      SequenceNumber: String(1000 + seq),
+      SizeBytes: 100,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+/** The real store on DynamoDB Local, except that writes of the named entries fail: a throttle no emulator produces. */
+class FlakyStore extends SummaryStore {
+  readonly failing = new Set<string>();
+  override async putEntry(entry: FailureEntry, tz: string, day: string): Promise<void> {
+    if (this.failing.has(entry.pk)) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
+    await super.putEntry(entry, tz, day);
+  }
+}
+
+describe('stream consumer batches on DynamoDB Local', () => {
+  let clients: Clients;
+  let config: DigestConfig;
+  let store: FlakyStore;
+
+  beforeAll(async () => {
+    clients = testClients();
+    config = testConfig({ REPORT_TZ: TZ });
+    await ensureLocalTables(clients.dynamodb, config);
+    store = new FlakyStore(clients.doc, config.summaryTable, config.retentionDays);
+  });
+
+  afterAll(async () => {
+    await dropTables(clients, config);
+  });
+
+  it('reports only the record whose write failed, writes the others, and a retry completes the day without duplicates', async () => {
+    const handler = createStreamConsumerHandler({
+      store,
+      tz: TZ,
+      clock: () => W.end_ms,
+      logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }),
+    });
+    const records = Array.from({ length: 12 }, (_, i) => record(i, `job-${i % 3}#run-${i}`));
+    store.failing.add('job-1#run-4');
+
+    const first = await handler({ Records: records }, CONTEXT);
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: '1004' }] });
+    // Records after the failed one are written too; Lambda retries from the failed one, and rewriting is harmless.
+    expect((await store.readDay(TZ, DATE)).map((e) => e.pk).sort()).toEqual(records.map((r) => r.dynamodb!.Keys!['pk']!.S!).filter((pk) => pk !== 'job-1#run-4').sort());
+
+    store.failing.clear();
+    const retry = await handler({ Records: records.slice(4) }, CONTEXT);
+    expect(retry).toEqual({ batchItemFailures: [] });
+    const day = await store.readDay(TZ, DATE);
+    expect(day).toHaveLength(12);
+    expect(new Set(day.map((e) => `${e.pk}@${e.event_ts}`)).size).toBe(12);
+  });
+});
