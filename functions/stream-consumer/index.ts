@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createClients } from '../../shared/aws/clients.ts';
+import { createDynamoClients } from '../../shared/aws/dynamodb-clients.ts';
 import { loadCaptureConfig } from '../../shared/config.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { createStreamConsumerHandler } from './handler.ts';
 
 const config = loadCaptureConfig(process.env);
-const clients = createClients();
+const clients = createDynamoClients();
 
 export const handler = createStreamConsumerHandler({
   store: new SummaryStore(clients.doc, config.summaryTable, config.retentionDays),
