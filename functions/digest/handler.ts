@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { resolveDigestTarget, type DigestEvent } from '../../shared/digest/request.ts';
 import { runDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
 

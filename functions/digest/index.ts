@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadDigestConfig } from '../../shared/config.ts';
+import { loadDigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { createDigestHandler } from './handler.ts';
 

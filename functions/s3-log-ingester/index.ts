@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../shared/aws/clients.ts';
-import { loadS3LogConfig } from '../../shared/s3logs/config.ts';
+import { loadS3LogConfig } from '../../shared/settings/components.ts';
 import { s3LogDeps } from '../../shared/s3logs/deps.ts';
 import { createS3LogIngesterHandler } from './handler.ts';
 

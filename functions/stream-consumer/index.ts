@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoClients } from '../../shared/aws/dynamodb-clients.ts';
-import { loadCaptureConfig } from '../../shared/config.ts';
+import { loadCaptureConfig } from '../../shared/settings/components.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { createStreamConsumerHandler } from './handler.ts';
 

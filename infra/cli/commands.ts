@@ -4,7 +4,9 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
 import { runDigest, type DigestOutcome } from '../../shared/digest/run-digest.ts';
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
-import { canonicalTimeZone, dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
+import { loadDigestConfig } from '../../shared/settings/components.ts';
+import { nameOf } from '../../shared/settings/read.ts';
+import { dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
 import { destroyClients } from '../../shared/aws/clients.ts';
 import { cliContext } from './context.ts';
 import { UsageError } from './errors.ts';
@@ -15,7 +17,8 @@ export interface Io {
   readonly isTTY: boolean;
 }
 
-const defaultTz = (tz?: string) => canonicalTimeZone(tz ?? process.env['REPORT_TZ'] ?? 'UTC');
+// The flag over the variable, checked as every other reader checks it.
+const defaultTz = (tz?: string) => loadDigestConfig(process.env, { requireEmail: false, tz }).reportTz;
 
 export function windowCommand(io: Io, opts: { date?: string; tz?: string }): void {
   const tz = defaultTz(opts.tz);
@@ -82,7 +85,7 @@ function statusLine(o: DigestOutcome): string {
     case 'dry-run':
       return `dry run ${what}: nothing sent`;
     case 'skipped-empty':
-      return `not sent ${what}: no failures and SEND_EMPTY=false`;
+      return `not sent ${what}: no failures and ${nameOf('sendEmpty', 'env')}=false`;
   }
 }
 

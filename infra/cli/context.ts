@@ -1,8 +1,7 @@
 import { createClients, type Clients } from '../../shared/aws/clients.ts';
-import { loadDigestConfig, type DigestConfig } from '../../shared/config.ts';
 import type { DigestDeps } from '../../shared/digest/run-digest.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
-import { canonicalTimeZone } from '../../shared/time/report-day.ts';
+import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 
 export interface CliContext {
   readonly config: DigestConfig;
@@ -10,10 +9,9 @@ export interface CliContext {
   readonly deps: DigestDeps;
 }
 
-/** Configuration from the environment, clients from the SDK's own variables (AWS_ENDPOINT_URL_*, AWS_REGION, ...). */
+/** Settings from the environment and flags, clients from the SDK's own variables (AWS_ENDPOINT_URL_*, AWS_REGION, ...). */
 export function cliContext(options: { requireEmail: boolean; tz?: string | undefined }): CliContext {
-  const loaded = loadDigestConfig(process.env, { requireEmail: options.requireEmail });
-  const config = options.tz ? { ...loaded, reportTz: canonicalTimeZone(options.tz) } : loaded;
+  const config = loadDigestConfig(process.env, options);
   const clients = createClients(process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] ? {} : { region: 'us-east-1' });
   return {
     config,

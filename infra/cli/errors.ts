@@ -1,4 +1,5 @@
-import { ConfigError } from '../../shared/config.ts';
+import { ConfigError } from '../../shared/settings/errors.ts';
+import { nameOf } from '../../shared/settings/read.ts';
 
 const USER_ERRORS = new Set([
   'ConfigError',
@@ -37,7 +38,8 @@ export function describeError(e: unknown): { message: string; exitCode: number }
     };
   }
   if (e.name === 'ResourceNotFoundException') {
-    return { message: `${e.message} (check DDB_TABLE, SUMMARY_TABLE and GSI_NAME, and the endpoint)`, exitCode: 1 };
+    const names = (['executionTable', 'summaryTable', 'gsiName'] as const).map((k) => nameOf(k, 'env'));
+    return { message: `${e.message} (check ${names.join(', ')} and the endpoint)`, exitCode: 1 };
   }
   if (USER_ERRORS.has(e.name)) return { message: e.message, exitCode: 2 };
   return { message: e.stack ?? e.message, exitCode: 1 };

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
+import { SETTINGS } from '../../shared/settings/settings.ts';
 import { describeError } from './errors.ts';
 import { addS3LogCommands } from './s3-logs.ts';
 
@@ -15,7 +16,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError();
 
-  const tzOption = () => new Option('--tz <zone>', 'IANA time zone of the report (default: REPORT_TZ or UTC)');
+  const tz = SETTINGS.reportTz;
+  const tzOption = () => new Option(`${tz.flag} <zone>`, `IANA time zone of the report (default: ${tz.env} or ${tz.default})`);
 
   program
     .command('window')

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createClients, destroyClients } from '../../shared/aws/clients.ts';
-import { loadS3LogConfig } from '../../shared/s3logs/config.ts';
+import { loadS3LogConfig } from '../../shared/settings/components.ts';
 import { s3LogDeps } from '../../shared/s3logs/deps.ts';
 import { ingestLogs, type LogSource } from '../../shared/s3logs/ingest.ts';
 import { parseLogStream } from '../../shared/s3logs/read-lines.ts';

@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
-import { loadDigestConfig } from '../../shared/config.ts';
+import { digestEnv, loadDigestConfig } from '../../shared/settings/components.ts';
+import { hhmm } from '../../shared/settings/checks.ts';
+import { settingsEnv } from '../../shared/settings/read.ts';
 import { writeDemoData } from '../local/demo.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/local-env.ts';
 import { scheduledEvent } from '../local/scheduler.ts';
@@ -17,7 +19,13 @@ function port(name: string, value: string): number {
 }
 
 // The emulator accepts any address; these make `npm start` work with no settings at all.
-const LOCAL_MAIL_DEFAULTS = { SES_FROM: 'failure-digest@example.com', SES_TO: 'ops-team@example.com' };
+const LOCAL_MAIL_DEFAULTS = settingsEnv({ sesFrom: 'failure-digest@example.com', sesTo: ['ops-team@example.com'] });
+
+// Quoted where a shell would split or expand: a sender may be `Reports <reports@example.com>`.
+const shellAssignments = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${/^[\w@%+=:,./-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`}`)
+    .join(' ');
 
 export async function startCommand(
   io: Io,
@@ -63,13 +71,13 @@ export async function startCommand(
         `  DynamoDB Local (Streams, shared database, ${dataDir ? `data in ${dataDir}` : 'in memory'}): ${s.dynamodbEndpoint}`,
         `  SES v2 emulator: ${s.sesEndpoint}   mailbox: ${s.sesEndpoint}/   JSON: ${s.sesEndpoint}/store`,
         `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
-        `  digest: every day at ${String(config.reportAt.hour).padStart(2, '0')}:${String(config.reportAt.minute).padStart(2, '0')} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
+        `  digest: every day at ${hhmm(config.reportAt)} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
         `  records that exhaust their retries go to ${onFailureFile}`,
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',
         `  export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
         `  export AWS_ENDPOINT_URL_DYNAMODB=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_SESV2=${s.sesEndpoint}`,
-        `  export DDB_TABLE=${config.executionTable} GSI_NAME=${config.gsiName} SUMMARY_TABLE=${config.summaryTable} REPORT_TZ=${config.reportTz} SES_FROM=${config.sesFrom} SES_TO=${config.sesTo.join(',')}`,
+        `  export ${shellAssignments(digestEnv(config))}`,
         `  aws dynamodb put-item --endpoint-url ${s.dynamodbEndpoint} --table-name ${config.executionTable} \\`,
         `    --item '{"pk":{"S":"my-job#run-1"},"status":{"S":"FAILED"},"event_ts":{"N":"'$(($(date +%s)*1000))'"},"message":{"S":"boom"}}'`,
         `  npx failure-digest digest --date $(date +%F) --dry-run`,

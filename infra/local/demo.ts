@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
-import { loadS3LogConfig } from '../../shared/s3logs/config.ts';
+import { loadS3LogConfig } from '../../shared/settings/components.ts';
+import { settingsEnv } from '../../shared/settings/read.ts';
 import { s3LogDeps } from '../../shared/s3logs/deps.ts';
 import { ingestLogs, type IngestResult } from '../../shared/s3logs/ingest.ts';
 import { reportDayOf, addDays } from '../../shared/time/report-day.ts';
@@ -47,7 +48,7 @@ export async function writeDemoData(
   if (!s3) return write;
 
   const day = generateBackupDay({ date: yesterday, tz });
-  const config = loadS3LogConfig({ DDB_TABLE: table, SUMMARY_TABLE: s3.summaryTable, SUMMARY_RETENTION_DAYS: String(s3.retentionDays) });
+  const config = loadS3LogConfig(settingsEnv({ executionTable: table, summaryTable: s3.summaryTable, retentionDays: s3.retentionDays }));
   const sources = day.objects.map((o) => ({ name: o.name, open: async () => Readable.from([o.body]) }));
   const ingest = await ingestLogs(s3LogDeps({ doc }, config, () => nowMs), sources);
   return { ...write, s3: { bucket: day.bucket, failedKey: day.failedKey, ingest } };

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 import { createDigestHandler, type DigestHandler } from '../../functions/digest/handler.ts';

@@ -6,7 +6,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { executionLogTableInput, summaryTableInput } from '../../shared/tables.ts';
 
 /** Creates a table unless it exists; true when it was created now. */

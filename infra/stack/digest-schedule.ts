@@ -6,7 +6,8 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag.ts';
-import { hhmm, skippedDates, type LocalTime } from './report-time.ts';
+import { hhmm, type LocalTime } from '../../shared/settings/checks.ts';
+import { skippedDates } from './report-time.ts';
 
 /** The `source` of a scheduled digest event; the handler tells scheduled runs from manual ones by it. */
 export const SCHEDULE_SOURCE = 'failure-digest.schedule';

@@ -5,11 +5,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { digestEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { DigestSchedule } from './digest-schedule.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { NodeFunction } from './node-function.ts';
-import { hhmm, type LocalTime } from './report-time.ts';
+import type { LocalTime } from '../../shared/settings/checks.ts';
 import { sesSendStatement } from './ses-send-policy.ts';
 
 export interface DigestProps {
@@ -58,17 +59,17 @@ export class Digest extends Construct {
     this.function = new NodeFunction(this, 'Handler', {
       entry: 'functions/digest/index.ts',
       description: 'failure-digest digest: mails the previous report day once',
-      environment: {
-        DDB_TABLE: props.source.tableName,
-        GSI_NAME: props.source.gsiName,
-        SUMMARY_TABLE: props.summaryTable.tableName,
-        SES_FROM: props.sesFrom,
-        SES_TO: props.sesTo.join(','),
-        REPORT_TZ: props.reportTz,
-        REPORT_AT: hhmm(props.reportAt),
-        SEND_EMPTY: String(props.sendEmpty ?? true),
-        SUMMARY_RETENTION_DAYS: String(props.retentionDays),
-      },
+      environment: digestEnv({
+        executionTable: props.source.tableName,
+        gsiName: props.source.gsiName,
+        summaryTable: props.summaryTable.tableName,
+        sesFrom: props.sesFrom,
+        sesTo: props.sesTo,
+        reportTz: props.reportTz,
+        reportAt: props.reportAt,
+        sendEmpty: props.sendEmpty ?? true,
+        retentionDays: props.retentionDays,
+      }),
       // A storm day can hold many thousands of failures, read from several
       // shards or from the index, and rendered into one message.
       timeout: Duration.minutes(5),

@@ -1,14 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
+import type { LocalTime } from '../../shared/settings/checks.ts';
 
-export interface LocalTime {
-  readonly hour: number;
-  readonly minute: number;
-}
-
-/** `HH:MM`, the form REPORT_AT takes. */
-export function hhmm(at: LocalTime): string {
-  return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
-}
 
 /**
  * The dates within `days` days from `fromEpochMs` on which `at` does not exist

@@ -9,7 +9,9 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { WRITES } from '../../shared/s3logs/rules.ts';
 import { SWEEP_SOURCE } from '../../shared/s3logs/sweep.ts';
+import { s3LogEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
@@ -84,15 +86,17 @@ export class S3LogIngester extends Construct {
     this.function = new NodeFunction(this, 'Handler', {
       entry: 'functions/s3-log-ingester/index.ts',
       description: 'failure-digest S3 log ingester: failed requests and unfinished uploads into the execution log',
-      environment: {
-        DDB_TABLE: props.executionLog.tableName,
-        SUMMARY_TABLE: props.summaryTable.tableName,
-        SUMMARY_RETENTION_DAYS: String(props.retentionDays),
-        S3LOG_BUCKETS: (props.buckets ?? []).join(','),
-        S3LOG_PREFIXES: (props.prefixes ?? []).join(','),
-        S3LOG_OPERATIONS: (props.operations ?? ['writes']).join(','),
-        S3LOG_GRACE_HOURS: String(props.graceHours),
-      },
+      environment: s3LogEnv({
+        executionTable: props.executionLog.tableName,
+        summaryTable: props.summaryTable.tableName,
+        retentionDays: props.retentionDays,
+        rules: {
+          buckets: props.buckets ?? [],
+          prefixes: props.prefixes ?? [],
+          operations: props.operations ?? [WRITES],
+          graceHours: props.graceHours,
+        },
+      }),
       // A log object is usually kilobytes; a busy bucket's can be large, and it is streamed.
       timeout: Duration.minutes(5),
       memorySize: 512,

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { addressOf } from '../../shared/settings/checks.ts';
 
 /**
  * The identities SES may authorize an address against: the address itself,
@@ -13,7 +14,7 @@ export function identitiesOf(address: string): string[] {
 
 export interface SesSendOptions {
   /**
-   * Recipients whose identities must also be allowed: an account in the SES
+   * Recipients (with or without a display name) whose identities must also be allowed: an account in the SES
    * sandbox authorizes each (verified) recipient identity too.
    * @default - none, the production-access case
    */
@@ -28,7 +29,7 @@ export interface SesSendOptions {
 export function sesSendStatement(scope: Construct, fromAddress: string, options: SesSendOptions = {}): iam.PolicyStatement {
   const stack = Stack.of(scope);
   const identities = new Set(identitiesOf(fromAddress));
-  for (const to of options.sandboxRecipients ?? []) for (const id of identitiesOf(to)) identities.add(id);
+  for (const to of options.sandboxRecipients ?? []) for (const id of identitiesOf(addressOf(to))) identities.add(id);
   return new iam.PolicyStatement({
     actions: ['ses:SendEmail'],
     resources: [...identities].map((identity) =>

@@ -6,6 +6,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
+import { captureEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
@@ -69,11 +70,7 @@ export class StreamConsumer extends Construct {
     this.function = new NodeFunction(this, 'Handler', {
       entry: 'functions/stream-consumer/index.ts',
       description: 'failure-digest stream consumer: FAILED execution-log writes into the summary table',
-      environment: {
-        SUMMARY_TABLE: props.summaryTable.tableName,
-        REPORT_TZ: props.reportTz,
-        SUMMARY_RETENTION_DAYS: String(props.retentionDays),
-      },
+      environment: captureEnv({ summaryTable: props.summaryTable.tableName, reportTz: props.reportTz, retentionDays: props.retentionDays }),
       timeout: Duration.seconds(60),
       ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),

@@ -1,5 +1,5 @@
 import type { Clients } from '../aws/clients.ts';
-import type { DigestConfig } from '../config.ts';
+import type { DigestConfig } from '../settings/components.ts';
 import { sesMailer } from '../email/mailer.ts';
 import { SummaryStore } from '../summary/store.ts';
 import type { DigestDeps } from './run-digest.ts';

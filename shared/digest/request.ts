@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
-import { canonicalTimeZone, parseDate, previousDayOf } from '../time/report-day.ts';
+import { parseDate, previousDayOf } from '../time/report-day.ts';
+import { canonicalTimeZone } from '../time/zones.ts';
 
 /** What the schedule sends (Scheduler fills the <aws.scheduler.*> placeholders) or what a person asks for. */
 export interface DigestEvent {

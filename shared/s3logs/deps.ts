@@ -1,5 +1,5 @@
 import type { Clients } from '../aws/clients.ts';
-import type { S3LogConfig } from './config.ts';
+import type { S3LogConfig } from '../settings/components.ts';
 import { FailureWriter } from './failure-writer.ts';
 import type { S3LogRules } from './rules.ts';
 import { UploadStateStore } from './state-store.ts';

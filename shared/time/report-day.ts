@@ -1,16 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
+import { canonicalTimeZone } from './zones.ts';
 
 export class InvalidDateError extends Error {
   constructor(value: string) {
     super(`Invalid date "${value}": expected a calendar date as YYYY-MM-DD, e.g. 2026-11-25`);
     this.name = 'InvalidDateError';
-  }
-}
-
-export class UnknownTimeZoneError extends Error {
-  constructor(value: string) {
-    super(`Unknown time zone "${value}": expected an IANA zone name such as UTC, Europe/Paris or Asia/Kolkata`);
-    this.name = 'UnknownTimeZoneError';
   }
 }
 
@@ -23,17 +17,6 @@ export interface DayWindow {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Validates an IANA zone and returns it in its canonical case (`utc` → `UTC`); fixed offsets are refused. */
-export function canonicalTimeZone(tz: string): string {
-  // A fixed offset is the defect this product replaces: it is wrong twice a year.
-  if (tz.trim() === '' || /^[+\-\u2212]/.test(tz.trim())) throw new UnknownTimeZoneError(tz);
-  try {
-    return Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(tz.trim()).timeZoneId;
-  } catch {
-    throw new UnknownTimeZoneError(tz);
-  }
-}
 
 export function parseDate(value: string): Temporal.PlainDate {
   if (!DATE_RE.test(value)) throw new InvalidDateError(value);

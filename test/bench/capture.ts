@@ -4,7 +4,7 @@ import type { DynamoDBStreamEvent, Context } from 'aws-lambda';
 import type { Clients } from '../../shared/aws/clients.ts';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { createStreamConsumerHandler, type StreamConsumerDeps, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { LOCAL_REGION } from '../../infra/local/local-env.ts';

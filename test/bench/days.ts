@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clients } from '../../shared/aws/clients.ts';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { rebuildDay } from '../../shared/reprocess/reprocess.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';

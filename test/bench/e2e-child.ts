@@ -4,7 +4,7 @@
  * it through the SES emulator, and reports back to the parent over IPC.
  */
 import { createClients, destroyClients } from '../../shared/aws/clients.ts';
-import { loadDigestConfig } from '../../shared/config.ts';
+import { loadDigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { runDigest } from '../../shared/digest/run-digest.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
-import { loadDigestConfig, type DigestConfig } from '../../shared/config.ts';
+import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';

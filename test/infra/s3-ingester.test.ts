@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadS3LogConfig } from '../../shared/s3logs/config.ts';
+import { loadS3LogConfig } from '../../shared/settings/components.ts';
 import { SWEEP_SOURCE } from '../../shared/s3logs/sweep.ts';
 import { buildApp } from '../../infra/stack/build-app.ts';
 import { readStackConfig, StackConfigError } from '../../infra/stack/config.ts';
@@ -318,8 +318,8 @@ describe('S3 access log context', () => {
       s3LogGraceHours: 'soon',
     });
     expect(problems.join('\n')).toMatch(/accessLogBucket="Not_A_Bucket" is not an S3 bucket name/);
-    expect(problems.join('\n')).toMatch(/s3LogBuckets: "UPPER" is not an S3 bucket name/);
-    expect(problems.join('\n')).toMatch(/s3LogOperations: "get everything" is not an operation name/);
+    expect(problems.join('\n')).toMatch(/s3LogBuckets="UPPER" is not an S3 bucket name/);
+    expect(problems.join('\n')).toMatch(/s3LogOperations="get everything" is not an operation name/);
     expect(problems.join('\n')).toMatch(/s3LogGraceHours="soon" must be a number of hours/);
   });
 

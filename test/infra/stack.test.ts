@@ -8,9 +8,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
-import { loadCaptureConfig, loadDigestConfig } from '../../shared/config.ts';
+import { loadCaptureConfig, loadDigestConfig } from '../../shared/settings/components.ts';
 import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from '../../shared/tables.ts';
 import { buildApp } from '../../infra/stack/build-app.ts';
+import { readStackConfig } from '../../infra/stack/config.ts';
 import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
 import { REQUIRE_SHIM } from '../../infra/stack/node-function.ts';
 
@@ -413,10 +414,20 @@ describe('stack with a new execution-log table', () => {
       });
     });
 
-    it('gives each handler an environment its own config reader accepts at cold start', () => {
-      expect(() => loadCaptureConfig(resolvedEnv(envOf(s, s.stack.consumer.fn)))).not.toThrow();
+    it('gives each handler an environment its own reader reads back as the stack context said', () => {
+      const c = readStackConfig((key) => ({ ...CDK_JSON.context, ...BASE_CONTEXT })[key as keyof typeof BASE_CONTEXT]);
+      const capture = loadCaptureConfig(resolvedEnv(envOf(s, s.stack.consumer.fn)));
+      expect(capture).toEqual({ summaryTable: 'resolved-summary_table', reportTz: c.reportTz, retentionDays: c.retentionDays });
       const digest = loadDigestConfig(resolvedEnv(envOf(s, s.stack.digest.fn)));
-      expect(digest).toMatchObject({ reportTz: 'Europe/Paris', reportAt: { hour: 7, minute: 30 }, sesTo: ['ops@example.com', 'oncall@example.org'] });
+      expect(digest).toEqual({
+        ...capture,
+        executionTable: 'resolved-ddb_table',
+        gsiName: c.gsiName,
+        sesFrom: c.sesFrom,
+        sesTo: c.sesTo,
+        reportAt: c.reportAt,
+        sendEmpty: c.sendEmpty,
+      });
     });
 
     it('logs to explicit log groups with retention', () => {

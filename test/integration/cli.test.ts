@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { main } from '../../infra/cli/main.ts';
 import type { Io } from '../../infra/cli/commands.ts';
@@ -84,7 +84,7 @@ describe('failure-digest CLI', () => {
     expect(bad.err.join('\n')).toContain('Invalid date "2026-13-01"');
     const zone = await cli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
     expect(zone.code).toBe(2);
-    expect(zone.err.join('\n')).toContain('Unknown time zone "Europe/Pariss"');
+    expect(zone.err.join('\n')).toContain('--tz="Europe/Pariss" is not a known time zone; did you mean Europe/Paris?');
   });
 
   it('capture --dry-run prints what the consumer would write, and the unreadable records on stderr', async () => {

@@ -2,7 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { allDayKeys } from '../../shared/summary/keys.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import type { Pipeline } from '../../infra/local/stack.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import type { Io } from '../../infra/cli/commands.ts';
 import { main } from '../../infra/cli/main.ts';

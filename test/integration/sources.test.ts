@@ -2,7 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import { createClients, type Clients } from '../../shared/aws/clients.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { buildDigest, runDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
 import type { DigestReport } from '../../shared/digest/report.ts';
 import { sesMailer } from '../../shared/email/mailer.ts';

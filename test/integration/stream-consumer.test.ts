@@ -3,7 +3,7 @@ import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
-import type { DigestConfig } from '../../shared/config.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';

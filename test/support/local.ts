@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { createClients, type Clients } from '../../shared/aws/clients.ts';
-import { loadDigestConfig, type DigestConfig } from '../../shared/config.ts';
+import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   InvalidDateError,
-  UnknownTimeZoneError,
-  canonicalTimeZone,
   datesBetween,
   dayWindow,
   formatLocalTime,
@@ -10,6 +8,7 @@ import {
   previousDayOf,
   reportDayOf,
 } from '../../shared/time/report-day.ts';
+import { UnknownTimeZoneError } from '../../shared/time/zones.ts';
 
 const HOUR = 3_600_000;
 /** An instant written as a UTC ISO string: the expectations below are derived by hand from the zone rules. */
@@ -124,105 +123,5 @@ describe('reportDayOf', () => {
     expect(reportDayOf(w.start_ms, w.tz)).toBe('2026-11-01');
     expect(reportDayOf(w.end_ms - 1, w.tz)).toBe('2026-11-01');
     expect(reportDayOf(w.end_ms, w.tz)).toBe('2026-11-02');
-  });
-});
-
-describe('canonicalTimeZone', () => {
-  it.each([
-    ['europe/paris', 'Europe/Paris'],
-    ['ASIA/KOLKATA', 'Asia/Kolkata'],
-    ['utc', 'UTC'],
-    ['  Asia/Kathmandu ', 'Asia/Kathmandu'],
-    ['America/Santiago', 'America/Santiago'],
-  ])('%j -> %s', (input, expected) => {
-    expect(canonicalTimeZone(input)).toBe(expected);
-  });
-
-  it('names the unknown value in the error', () => {
-    expect(() => canonicalTimeZone('Mars/Olympus_Mons')).toThrow(UnknownTimeZoneError);
-    expect(() => canonicalTimeZone('Mars/Olympus_Mons')).toThrow(/"Mars\/Olympus_Mons"/);
-  });
-
-  it.each(['+05:30', '-03:00', '\u221205:00', '+00:00', '', '   '])('refuses %j', (value) => {
-    expect(() => canonicalTimeZone(value)).toThrow(UnknownTimeZoneError);
-  });
-});
-
-describe('parseDate', () => {
-  it('accepts a real calendar date, including 29 February of a leap year', () => {
-    expect(parseDate('2026-11-25').toString()).toBe('2026-11-25');
-    expect(parseDate('2028-02-29').toString()).toBe('2028-02-29');
-  });
-
-  it.each(['2026-02-30', '2027-02-29', '2026-04-31', '2026-13-01', '2026-2-3', '2026-02-03T00:00', '26-02-03', ''])(
-    'rejects %j naming the value',
-    (value) => {
-      expect(() => parseDate(value)).toThrow(InvalidDateError);
-      expect(() => parseDate(value)).toThrow(`"${value}"`);
-    },
-  );
-});
-
-describe('datesBetween', () => {
-  it('includes both ends and crosses a month end', () => {
-    expect(datesBetween('2026-01-30', '2026-02-02')).toEqual(['2026-01-30', '2026-01-31', '2026-02-01', '2026-02-02']);
-  });
-
-  it('crosses a year end and a leap day', () => {
-    expect(datesBetween('2027-12-31', '2028-01-01')).toEqual(['2027-12-31', '2028-01-01']);
-    expect(datesBetween('2028-02-28', '2028-03-01')).toEqual(['2028-02-28', '2028-02-29', '2028-03-01']);
-  });
-
-  it('gives one date when from equals to', () => {
-    expect(datesBetween('2026-11-25', '2026-11-25')).toEqual(['2026-11-25']);
-  });
-
-  it('throws when from is after to', () => {
-    expect(() => datesBetween('2026-11-26', '2026-11-25')).toThrow(RangeError);
-    expect(() => datesBetween('2026-11-26', '2026-11-25')).toThrow(/2026-11-26 \.\. 2026-11-25/);
-  });
-
-  it('rejects an invalid end', () => {
-    expect(() => datesBetween('2026-02-27', '2026-02-30')).toThrow(InvalidDateError);
-  });
-});
-
-describe('previousDayOf', () => {
-  it('is the local day before, not the UTC day before', () => {
-    // 07:00Z is 08:00 in Paris on the 26th.
-    expect(previousDayOf(at('2026-11-26T07:00:00Z'), 'Europe/Paris')).toBe('2026-11-25');
-    // 23:30Z on the 25th is already 08:30 on the 26th in Tokyo.
-    expect(previousDayOf(at('2026-11-25T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-11-25');
-    // 03:00Z on the 26th is still 22:00 on the 25th in New York.
-    expect(previousDayOf(at('2026-11-26T03:00:00Z'), 'America/New_York')).toBe('2026-11-24');
-  });
-
-  it('turns at local midnight, across a month and a year end', () => {
-    // Midnight of 2026-01-01 in Kathmandu (+05:45) is 2025-12-31T18:15Z.
-    expect(previousDayOf(at('2025-12-31T18:15:00Z'), 'Asia/Kathmandu')).toBe('2025-12-31');
-    expect(previousDayOf(at('2025-12-31T18:15:00Z') - 1, 'Asia/Kathmandu')).toBe('2025-12-30');
-    expect(previousDayOf(at('2026-03-01T00:00:00Z'), 'UTC')).toBe('2026-02-28');
-  });
-});
-
-describe('formatLocalTime', () => {
-  it('tells the two 01:30s of a fall-back night apart by their offset (America/New_York 2026-11-01)', () => {
-    const first = formatLocalTime(at('2026-11-01T05:30:00Z'), 'America/New_York');
-    const second = formatLocalTime(at('2026-11-01T06:30:00Z'), 'America/New_York');
-    expect(first).toBe('01:30:00-04:00');
-    expect(second).toBe('01:30:00-05:00');
-    expect(first).not.toBe(second);
-  });
-
-  it('does the same for the repeated 02:30 of Europe/Paris 2026-10-25', () => {
-    expect(formatLocalTime(at('2026-10-25T00:30:00Z'), 'Europe/Paris')).toBe('02:30:00+02:00');
-    expect(formatLocalTime(at('2026-10-25T01:30:00Z'), 'Europe/Paris')).toBe('02:30:00+01:00');
-  });
-
-  it('shows 30- and 45-minute offsets and drops milliseconds', () => {
-    expect(formatLocalTime(at('2026-11-25T04:00:00Z'), 'Asia/Kolkata')).toBe('09:30:00+05:30');
-    expect(formatLocalTime(at('2026-11-25T04:00:00Z'), 'Asia/Kathmandu')).toBe('09:45:00+05:45');
-    expect(formatLocalTime(at('2026-11-25T04:00:00Z'), 'Australia/Eucla')).toBe('12:45:00+08:45');
-    expect(formatLocalTime(at('2026-11-25T10:11:12.999Z'), 'UTC')).toBe('10:11:12+00:00');
   });
 });

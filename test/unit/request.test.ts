@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDigestEventError, resolveDigestTarget } from '../../shared/digest/request.ts';
-import { InvalidDateError, UnknownTimeZoneError } from '../../shared/time/report-day.ts';
+import { InvalidDateError } from '../../shared/time/report-day.ts';
+import { UnknownTimeZoneError } from '../../shared/time/zones.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const NOW = at('2026-11-26T07:00:05Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.ts';
-import { loadS3LogConfig } from '../../shared/s3logs/config.ts';
+import { ConfigError } from '../../shared/settings/errors.ts';
+import { loadS3LogConfig } from '../../shared/settings/components.ts';
 import { multipartEventOf, queryParam } from '../../shared/s3logs/multipart.ts';
 import { parseAccessLogLine } from '../../shared/s3logs/parse-line.ts';
 import type { AccessLogRecord } from '../../shared/s3logs/record.ts';
@@ -152,8 +152,8 @@ describe('loadS3LogConfig', () => {
     const problems = (error as ConfigError).problems.join('\n');
     expect((error as ConfigError).problems).toHaveLength(5);
     expect(problems).toMatch(/DDB_TABLE="x" is not a DynamoDB table name/);
-    expect(problems).toMatch(/S3LOG_BUCKETS: "Bad_Bucket" is not an S3 bucket name/);
-    expect(problems).toMatch(/S3LOG_OPERATIONS: "put object" is not an operation name/);
+    expect(problems).toMatch(/S3LOG_BUCKETS="Bad_Bucket" is not an S3 bucket name/);
+    expect(problems).toMatch(/S3LOG_OPERATIONS="put object" is not an operation name/);
     expect(problems).toMatch(/S3LOG_GRACE_HOURS="0" must be a number of hours/);
     expect(problems).toMatch(/SUMMARY_RETENTION_DAYS="-1"/);
   });

@@ -1,0 +1,158 @@
+import * as z from 'zod';
+import { OPERATION_PATTERN_RE, WRITES } from '../s3logs/rules.ts';
+import { readZone } from '../time/zones.ts';
+
+/**
+ * The checks of setting values, one per kind of value. Each reads the text of
+ * a given value (trimmed, never empty) and refuses with the rest of a
+ * sentence (`is not an e-mail address`) that the reader completes with the
+ * setting's name and the offending text: `SES_TO="ops@@x" is not an e-mail
+ * address`. A problem of the whole value (too many recipients) is marked so
+ * that the reader names the setting only.
+ */
+export type Check<T> = z.ZodType<T, string>;
+
+/** Marks an issue as about the whole value rather than one given text. */
+export const WHOLE = { whole: true } as const;
+
+type Ctx = z.core.$RefinementCtx<string>;
+
+function refuse(ctx: Ctx, input: string, message: string): never {
+  ctx.addIssue({ code: 'custom', input, message });
+  return z.NEVER;
+}
+
+export function refuseWhole(ctx: Ctx, message: string): never {
+  ctx.addIssue({ code: 'custom', message, params: WHOLE });
+  return z.NEVER;
+}
+
+export interface LocalTime {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+/** `HH:MM`, the form REPORT_AT takes. */
+export function hhmm(at: LocalTime): string {
+  return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
+}
+
+const NAME_RE = /^[a-zA-Z0-9_.-]{3,255}$/;
+// S3 bucket naming rules: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const CLOCK_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const STREAM_ARN_RE = /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})\/stream\/([^/\s]+)$/;
+// `Display Name <address>`, as SES takes a From or To header.
+const NAMED_RE = /^([^<>]*)<([^<>]+)>$/;
+
+export const text: Check<string> = z.string();
+
+export const tableName: Check<string> = z.string().regex(NAME_RE, { error: 'is not a DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ - .)' });
+
+export const indexName: Check<string> = z.string().regex(NAME_RE, { error: 'is not a DynamoDB index name (3 to 255 of a-z A-Z 0-9 _ - .)' });
+
+export const bucketName: Check<string> = z.string().regex(BUCKET_RE, { error: 'is not an S3 bucket name' });
+
+export const zone: Check<string> = z.string().transform((raw, ctx) => {
+  const reading = readZone(raw);
+  return reading.ok ? reading.zone : refuse(ctx, raw, reading.problem);
+});
+
+export const clock: Check<LocalTime> = z.string().transform((raw, ctx) => {
+  const m = CLOCK_RE.exec(raw);
+  if (!m) return refuse(ctx, raw, 'must be a local time as HH:MM from 00:00 to 23:59, e.g. 08:00');
+  return { hour: Number(m[1]), minute: Number(m[2]) };
+});
+
+export const bool: Check<boolean> = z.stringbool({
+  truthy: ['true', 'yes', '1'],
+  falsy: ['false', 'no', '0'],
+  case: 'insensitive',
+  error: 'must be true or false',
+});
+
+export function wholeNumber(min: number, max: number): Check<number> {
+  return z.string().transform((raw, ctx) => {
+    const n = Number(raw);
+    return /^\d+$/.test(raw) && n >= min && n <= max ? n : refuse(ctx, raw, `must be a whole number from ${min} to ${max}`);
+  });
+}
+
+/** Hours above 0, fractions allowed. */
+export function hours(max: number): Check<number> {
+  return z.string().transform((raw, ctx) => {
+    const n = Number(raw);
+    return /^\d+(\.\d+)?$/.test(raw) && n > 0 && n <= max ? n : refuse(ctx, raw, `must be a number of hours above 0 and at most ${max}`);
+  });
+}
+
+/** One of `values`, in any case; the value as listed. */
+export function oneOf<const T extends string>(values: readonly T[]): Check<T> {
+  return z.string().transform((raw, ctx) => {
+    const found = values.find((v) => v.toLowerCase() === raw.toLowerCase());
+    return found ?? refuse(ctx, raw, `must be one of ${values.join(', ')}`);
+  });
+}
+
+/** A number from a fixed set, e.g. the retention periods CloudWatch Logs offers. */
+export function numberIn(values: readonly number[], what: string): Check<number> {
+  return z.string().transform((raw, ctx) => {
+    const n = Number(raw);
+    return /^\d+$/.test(raw) && values.includes(n) ? n : refuse(ctx, raw, `is not ${what}; use one of ${values.join(', ')}`);
+  });
+}
+
+const bareAddress = z.email({ error: 'is not an e-mail address' });
+
+/** A bare e-mail address, as an SNS e-mail subscription takes it. */
+export const address: Check<string> = bareAddress;
+
+/** The address inside `Display Name <address>`, or the whole text when it has no display name. */
+export function addressOf(mailbox: string): string {
+  return NAMED_RE.exec(mailbox.trim())?.[2]?.trim() ?? mailbox.trim();
+}
+
+/** An address with an optional display name, as SES takes a From or To: `Reports <reports@example.com>`. */
+export const mailbox: Check<string> = z.string().transform((raw, ctx) => {
+  const named = NAMED_RE.exec(raw);
+  const bare = named ? (named[2] ?? '').trim() : raw;
+  return bareAddress.safeParse(bare).success ? raw : refuse(ctx, raw, 'is not an e-mail address');
+});
+
+/** Comma-separated values, each checked; empty parts are dropped. */
+export function listOf<T>(item: Check<T>, limit?: { readonly max: number; readonly noun: string; readonly why: string }): Check<T[]> {
+  return z.string().transform((raw, ctx) => {
+    const parts = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    const out: T[] = [];
+    for (const part of parts) {
+      const read = item.safeParse(part, { reportInput: true });
+      if (read.success) out.push(read.data);
+      else for (const issue of read.error.issues) ctx.addIssue({ code: 'custom', input: part, message: issue.message });
+    }
+    if (limit && parts.length > limit.max) refuseWhole(ctx, `has ${parts.length} ${limit.noun}; ${limit.why}`);
+    return out;
+  });
+}
+
+/** An S3 operation name or pattern (`REST.PUT.PART`, `REST.PUT.*`), or `writes`. */
+export const operation: Check<string> = z.string().refine((op) => op === WRITES || OPERATION_PATTERN_RE.test(op), {
+  error: 'is not an operation name or pattern (e.g. writes, REST.PUT.PART, REST.PUT.*)',
+});
+
+export interface StreamArn {
+  readonly arn: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly tableName: string;
+}
+
+export const streamArn: Check<StreamArn> = z.string().transform((raw, ctx) => {
+  const m = STREAM_ARN_RE.exec(raw);
+  if (!m) return refuse(ctx, raw, 'is not a DynamoDB stream ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)');
+  const [, partition = '', region = '', account = '', name = ''] = m;
+  return { arn: raw, partition, region, account, tableName: name };
+});
