@@ -1,4 +1,5 @@
 import { ConfigError } from '../../shared/config.ts';
+import { setupHint } from './setup-hints.ts';
 
 const USER_ERRORS = new Set([
   'ConfigError',
@@ -19,23 +20,17 @@ export class UsageError extends Error {
   }
 }
 
+export interface DescribedError {
+  readonly message: string;
+  readonly exitCode: number;
+}
+
 /** One clear line for what a person can fix; the stack only for what they cannot. */
-export function describeError(e: unknown): { message: string; exitCode: number } {
+export function describeError(e: unknown): DescribedError {
   if (e instanceof ConfigError) return { message: e.message, exitCode: 2 };
   if (!(e instanceof Error)) return { message: String(e), exitCode: 1 };
-  const code = (e as { code?: string }).code ?? (e.cause as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message)) {
-    return {
-      message: `${e.message}\nCannot reach the AWS endpoint. For the local stack, run \`npm start\` and use the export lines it prints.`,
-      exitCode: 1,
-    };
-  }
-  if (e.name === 'UnrecognizedClientException' && process.env['AWS_ENDPOINT_URL_DYNAMODB']) {
-    return {
-      message: `${e.message}\nDynamoDB Local accepts only letters and digits in AWS_ACCESS_KEY_ID (e.g. AWS_ACCESS_KEY_ID=local).`,
-      exitCode: 2,
-    };
-  }
+  const hint = setupHint(e);
+  if (hint) return hint;
   if (e.name === 'ResourceNotFoundException') {
     return { message: `${e.message} (check DDB_TABLE, SUMMARY_TABLE and GSI_NAME, and the endpoint)`, exitCode: 1 };
   }

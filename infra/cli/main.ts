@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
 import { describeError } from './errors.ts';
 import { addS3LogCommands } from './s3-logs.ts';
+import { oneLineUsageErrors } from './usage.ts';
+import { packageVersion } from './version.ts';
 
 const consoleIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -9,11 +11,15 @@ const consoleIo: Io = {
   isTTY: process.stderr.isTTY === true,
 };
 
+// Commander ends its help and version texts with a newline; Io adds its own.
+const chomp = (text: string) => text.replace(/\n$/, '');
+
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('failure-digest')
     .description('Which of your processes failed: stream capture, a daily digest by email, backfill, and a local stack.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .showHelpAfterError();
+    .configureOutput({ writeOut: (text) => io.out(chomp(text)), writeErr: (text) => io.err(chomp(text)) });
 
   const tzOption = () => new Option('--tz <zone>', 'IANA time zone of the report (default: REPORT_TZ or UTC)');
 
@@ -68,6 +74,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await startCommand(io, opts));
     });
 
+  oneLineUsageErrors(program, io.err);
   return program;
 }
 
@@ -78,7 +85,8 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // Help and --version end this way too, with 0; everything else Commander refuses is a usage error.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const { message, exitCode: code } = describeError(e);
     io.err(`failure-digest: ${message}`);
     return code;

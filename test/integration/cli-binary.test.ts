@@ -1,0 +1,125 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { batchPutAll } from '../../shared/aws/batch-write.ts';
+import type { Clients } from '../../shared/aws/clients.ts';
+import type { DigestConfig } from '../../shared/config.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { freePort } from '../../infra/local/free-port.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
+import { ensureLocalTables } from '../../infra/local/tables.ts';
+import { bareEnv, leftoverProcesses, runBinary } from '../support/binary.ts';
+import { dropTables, testClients, testConfig } from '../support/local.ts';
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+const DATE = '2026-11-01';
+
+let tmp: string;
+let clients: Clients;
+let config: DigestConfig;
+/** The standard variables a person exports for the local stack, pointed at this run's DynamoDB Local. */
+let localEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'fd-binary-'));
+  clients = testClients();
+  config = testConfig({ REPORT_TZ: 'UTC' });
+  const ddb = inject('ddbEndpoint');
+  localEnv = bareEnv({
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
+    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    DDB_TABLE: config.executionTable,
+    SUMMARY_TABLE: config.summaryTable,
+    REPORT_TZ: 'UTC',
+  });
+  await ensureLocalTables(clients.dynamodb, config);
+  const w = dayWindow(DATE, 'UTC');
+  await batchPutAll(clients.doc, config.executionTable, [
+    { pk: 'etl-orders#run-1', status: 'FAILED', event_ts: w.start_ms + 1, message: 'boom' },
+    { pk: 'etl-orders#run-2', status: 'FAILED', event_ts: w.start_ms + 2, message: 'boom again' },
+  ]);
+});
+
+afterEach(async () => {
+  expect(await leftoverProcesses()).toEqual([]);
+  // Each test cleans up after itself; what it leaves is a failure of that test.
+  expect(await readdir(tmp)).toEqual([]);
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+  await dropTables(clients, config);
+});
+
+describe('usage errors: exit 2 and one line', () => {
+  it.each([
+    [['digest', '--dryrun'], "failure-digest: unknown option '--dryrun' (did you mean --dry-run?)"],
+    [['digets'], "failure-digest: unknown command 'digets' (did you mean digest?)"],
+    [['s3-logs', 'pars', 'x.log'], "failure-digest: unknown command 'pars' (did you mean parse?)"],
+    [['s3-logs', 'parse'], "failure-digest: missing required argument 'file' (see failure-digest s3-logs parse --help)"],
+    [['digest', '--source', 'gsx'], "failure-digest: option '--source <source>' argument 'gsx' is invalid. Allowed choices are summary, gsi (see failure-digest digest --help)"],
+    [['reprocess', '--to', DATE], "failure-digest: required option '--from <YYYY-MM-DD>' not specified (see failure-digest reprocess --help)"],
+    [['window', '--date'], "failure-digest: option '--date <YYYY-MM-DD>' argument missing (see failure-digest window --help)"],
+  ])('%j', async (args, line) => {
+    const run = await runBinary(args, { env: localEnv });
+    expect(run.stderr).toBe(`${line}\n`);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const run = await runBinary(['--version'], { env: localEnv });
+    expect(run).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+});
+
+describe('a terminal without AWS settings', () => {
+  it('says which credentials to set, in one line (exit 2)', async () => {
+    // No AWS_* variables, no ~/.aws, no instance metadata: what a new terminal has.
+    const home = await mkdtemp(join(tmp, 'home-'));
+    try {
+      const run = await runBinary(['digest', '--dry-run', '--date', DATE], {
+        env: bareEnv({ HOME: home, AWS_EC2_METADATA_DISABLED: 'true' }),
+      });
+      expect(lines(run.stderr)).toEqual([
+        'failure-digest: no AWS credentials (Could not load credentials from any providers): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ' +
+          'for the local stack, run the export lines that `failure-digest start` prints',
+      ]);
+      expect(run.code).toBe(2);
+      // No retries worth the name on this path: a person is waiting.
+      expect(run.ms).toBeLessThan(5_000);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('says which endpoints to set when the AWS host does not resolve, in one line (exit 1)', async () => {
+    const run = await runBinary(['reprocess', '--from', DATE, '--to', DATE], {
+      env: bareEnv({ AWS_ACCESS_KEY_ID: 'dummy', AWS_SECRET_ACCESS_KEY: 'dummy', AWS_EC2_METADATA_DISABLED: 'true' }),
+    });
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /^failure-digest: cannot resolve dynamodb\.us-east-1\.amazonaws\.com \((ENOTFOUND|EAI_AGAIN)\): for the local stack, set AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_DYNAMODB_STREAMS and AWS_ENDPOINT_URL_SESV2 \(the export lines that `failure-digest start` prints\); for AWS, check the network and AWS_REGION\n$/,
+    );
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.ms).toBeLessThan(5_000);
+  });
+
+  it('says the local stack is not running when nothing answers at the endpoint (exit 1)', async () => {
+    const port = await freePort();
+    const run = await runBinary(['digest', '--dry-run', '--date', DATE], {
+      env: { ...localEnv, AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}` },
+    });
+    expect(lines(run.stderr)).toEqual([
+      `failure-digest: nothing answers at 127.0.0.1:${port} (ECONNREFUSED): is the local stack running? \`failure-digest start\` runs it and prints the endpoints to export`,
+    ]);
+    expect(run.code).toBe(1);
+  });
+});
