@@ -20,6 +20,14 @@ export class UsageError extends Error {
   }
 }
 
+/** The reader of standard output went away (`failure-digest … | head`): stop, as quietly as SIGPIPE would. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('standard output was closed');
+    this.name = 'OutputClosedError';
+  }
+}
+
 export interface DescribedError {
   readonly message: string;
   readonly exitCode: number;

@@ -1,15 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
-import { describeError } from './errors.ts';
+import { consoleIo } from './console-io.ts';
+import { describeError, OutputClosedError } from './errors.ts';
 import { addS3LogCommands } from './s3-logs.ts';
 import { oneLineUsageErrors } from './usage.ts';
 import { packageVersion } from './version.ts';
-
-const consoleIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  isTTY: process.stderr.isTTY === true,
-};
 
 // Commander ends its help and version texts with a newline; Io adds its own.
 const chomp = (text: string) => text.replace(/\n$/, '');
@@ -78,7 +73,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   return program;
 }
 
-export async function main(argv: readonly string[], io: Io = consoleIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = consoleIo()): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
@@ -87,6 +82,7 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
   } catch (e) {
     // Help and --version end this way too, with 0; everything else Commander refuses is a usage error.
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof OutputClosedError) return 0;
     const { message, exitCode: code } = describeError(e);
     io.err(`failure-digest: ${message}`);
     return code;

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,11 +10,17 @@ import { dayWindow } from '../../shared/time/report-day.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
-import { bareEnv, leftoverProcesses, runBinary } from '../support/binary.ts';
+import { bareEnv, leftoverProcesses, runBinary, type BinaryRun } from '../support/binary.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const DATE = '2026-11-01';
+const PROGRESS = /^\[\d+\/\d+\] \d{4}-\d\d-\d\d \(UTC\): \d+ failures rebuilt from the index$/;
+
+/** Closes the reader's end of the child's stdout once its first line has arrived. */
+const closeAfterFirstLine = (chunk: string, child: ChildProcess) => {
+  if (chunk.includes('\n')) child.stdout?.destroy();
+};
 
 let tmp: string;
 let clients: Clients;
@@ -121,5 +128,50 @@ describe('a terminal without AWS settings', () => {
       `failure-digest: nothing answers at 127.0.0.1:${port} (ECONNREFUSED): is the local stack running? \`failure-digest start\` runs it and prints the endpoints to export`,
     ]);
     expect(run.code).toBe(1);
+  });
+});
+
+describe('stdout closed early (`… | head -1`): exit 0, no error', () => {
+  const expectQuiet = (run: BinaryRun) => {
+    expect(run.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
+    expect(run.code).toBe(0);
+  };
+
+  it('capture, closed after the first line', async () => {
+    const fixture = JSON.parse(await readFile('test/fixtures/capture-event.json', 'utf8')) as { Records: { dynamodb: { NewImage: { pk: { S: string } } } }[] };
+    // Far more than a pipe holds, so the writes go on after the reader has gone.
+    const record = fixture.Records[0]!;
+    const Records = Array.from({ length: 5_000 }, (_, i) => {
+      const r = structuredClone(record);
+      r.dynamodb.NewImage.pk.S = `nightly-export#run-${i}`;
+      return r;
+    });
+    const file = join(tmp, 'event.json');
+    try {
+      await writeFile(file, JSON.stringify({ Records }));
+      const run = await runBinary(['capture', '--event', file, '--dry-run'], { env: localEnv, onStdout: closeAfterFirstLine });
+      expectQuiet(run);
+      expect(run.stderr).toBe('');
+      expect(lines(run.stdout).length).toBeLessThan(5_000);
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+
+  it('reprocess, closed after the first line, stops before the next day', async () => {
+    const run = await runBinary(['reprocess', '--from', '2026-10-01', '--to', '2026-10-20'], { env: localEnv, onStdout: closeAfterFirstLine });
+    expectQuiet(run);
+    // Only the progress of days whose line was written before the reader left; no summary.
+    for (const line of lines(run.stderr)) expect(line).toMatch(PROGRESS);
+    expect(lines(run.stderr).length).toBeLessThan(20);
+  });
+
+  it.each([
+    [['window', '--date', DATE], ''],
+    [['digest', '--dry-run', '--json', '--source', 'gsi', '--date', DATE], `dry run ${DATE} (UTC): 2 failures from gsi: nothing sent\n`],
+  ])('%j, closed before it writes', async (args, stderr) => {
+    const run = await runBinary(args, { env: localEnv, onSpawn: (child) => child.stdout?.destroy() });
+    expectQuiet(run);
+    expect(run.stderr).toBe(stderr);
   });
 });
