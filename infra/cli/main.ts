@@ -53,6 +53,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(tzOption())
     .option('--send', "then send each day's digest (days already sent are skipped)")
     .option('--force', 'with --send: send even days already sent')
+    .option('--yes', 'rebuild a range of more than 31 days without asking')
     .action(async (opts) => setExit(await reprocessCommand(io, opts)));
 
   addS3LogCommands(program, io, setExit);

@@ -10,8 +10,9 @@ import { dayWindow } from '../../shared/time/report-day.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
-import { bareEnv, leftoverProcesses, runBinary, type BinaryRun } from '../support/binary.ts';
+import { bareEnv, leftoverProcesses, runBinary, runBinaryInPty, type BinaryRun } from '../support/binary.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
+import { screen } from '../support/terminal.ts';
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const DATE = '2026-11-01';
@@ -173,5 +174,56 @@ describe('stdout closed early (`… | head -1`): exit 0, no error', () => {
     const run = await runBinary(args, { env: localEnv, onSpawn: (child) => child.stdout?.destroy() });
     expectQuiet(run);
     expect(run.stderr).toBe(stderr);
+  });
+});
+
+describe('reprocess on a terminal', () => {
+  it('keeps its JSON lines and the redrawn progress apart', async () => {
+    const run = await runBinaryInPty(['reprocess', '--from', '2026-10-30', '--to', DATE], { env: localEnv });
+    expect(run.code).toBe(0);
+    const shown = screen(run.stdout);
+    expect(shown.slice(0, 3).map((l) => JSON.parse(l) as { date: string })).toMatchObject([
+      { date: '2026-10-30', entries: 0 },
+      { date: '2026-10-31', entries: 0 },
+      { date: DATE, entries: 2 },
+    ]);
+    expect(shown.slice(3)).toEqual([expect.stringMatching(/^reprocess done: 3 days in \d+\.\d s$/)]);
+    // It was drawn, then cleared: not merely absent.
+    expect(run.stdout).toContain('[3/3] 2026-11-01 (UTC): 2 failures rebuilt from the index');
+  });
+
+  it.each([
+    ['n', 1, 0],
+    ['y', 0, 32],
+  ])('asks before a range of more than 31 days; answering %s', async (answer, code, days) => {
+    let answered = false;
+    let seen = '';
+    const run = await runBinaryInPty(['reprocess', '--from', '2026-10-01', '--to', DATE], {
+      env: localEnv,
+      onStdout: (chunk, child) => {
+        seen += chunk;
+        if (answered || !seen.includes('Rebuild 32 days (2026-10-01 .. 2026-11-01)? [y/N]')) return;
+        answered = true;
+        child.stdin?.write(`${answer}\r`);
+      },
+    });
+    expect(answered).toBe(true);
+    expect(run.code).toBe(code);
+    const shown = screen(run.stdout);
+    expect(shown[0]).toBe(`Rebuild 32 days (2026-10-01 .. 2026-11-01)? [y/N] ${answer}`);
+    expect(shown.filter((l) => l.startsWith('{"date"'))).toHaveLength(days);
+    if (answer === 'n') expect(shown.slice(1)).toEqual(['nothing rebuilt']);
+  });
+
+  it('refuses a range of more than 31 days without a terminal, unless --yes (exit 2)', async () => {
+    const refused = await runBinary(['reprocess', '--from', '1990-01-01', '--to', '2025-12-31'], { env: localEnv });
+    expect(refused).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'failure-digest: a range of 13149 days (1990-01-01 .. 2025-12-31) is longer than 31: add --yes to rebuild them all\n',
+    });
+    const yes = await runBinary(['reprocess', '--from', '2026-09-01', '--to', DATE, '--yes'], { env: localEnv });
+    expect(yes.code).toBe(0);
+    expect(lines(yes.stdout)).toHaveLength(62);
   });
 });
