@@ -67,12 +67,14 @@ function digestJson(o: DigestOutcome): string {
   });
 }
 
-async function writeParts(dir: string, o: DigestOutcome): Promise<void> {
+async function writeParts(dir: string, o: DigestOutcome): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  await Promise.all([
-    writeFile(join(dir, 'report.txt'), o.email.text),
-    writeFile(join(dir, 'report.html'), o.email.html),
-  ]);
+  const parts = [
+    { path: join(dir, 'report.txt'), body: o.email.text },
+    { path: join(dir, 'report.html'), body: o.email.html },
+  ];
+  await Promise.all(parts.map((p) => writeFile(p.path, p.body)));
+  return parts.map((p) => p.path);
 }
 
 function statusLine(o: DigestOutcome): string {
@@ -110,7 +112,7 @@ export async function digestCommand(
       sendEmpty: ctx.config.sendEmpty,
       ...(opts.source ? { source: opts.source } : {}),
     });
-    if (opts.out) await writeParts(opts.out, outcome);
+    if (opts.out) for (const path of await writeParts(opts.out, outcome)) io.err(`wrote ${path}`);
     if (opts.json) io.out(digestJson(outcome));
     else if (opts.dryRun && !opts.out) io.out(outcome.email.text);
     io.err(statusLine(outcome));

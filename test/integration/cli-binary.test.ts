@@ -227,3 +227,22 @@ describe('reprocess on a terminal', () => {
     expect(lines(yes.stdout)).toHaveLength(62);
   });
 });
+
+describe('digest --out', () => {
+  it('says on stderr which files it wrote', async () => {
+    const dir = join(tmp, 'out');
+    try {
+      const run = await runBinary(['digest', '--dry-run', '--source', 'gsi', '--date', DATE, '--out', dir], { env: localEnv });
+      expect(run.code).toBe(0);
+      expect(lines(run.stderr)).toEqual([
+        `wrote ${join(dir, 'report.txt')}`,
+        `wrote ${join(dir, 'report.html')}`,
+        `dry run ${DATE} (UTC): 2 failures from gsi: nothing sent`,
+      ]);
+      expect((await readdir(dir)).sort()).toEqual(['report.html', 'report.txt']);
+      expect(run.stdout).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
