@@ -6,15 +6,21 @@ import { runDigest, type DigestOutcome } from '../../shared/digest/run-digest.ts
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { loadDigestConfig } from '../../shared/settings/components.ts';
 import { nameOf } from '../../shared/settings/read.ts';
-import { dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
+import { datesBetween, dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
 import { destroyClients } from '../../shared/aws/clients.ts';
+import { confirmRange } from './confirm-range.ts';
 import { cliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** Standard error is a terminal. */
   readonly isTTY: boolean;
+  /** A status line that a terminal redraws in place (an empty one clears it); without it, progress goes to err. */
+  progress?(line: string): void;
+  /** Asks the person at the terminal a yes/no question; absent where nobody can answer. */
+  confirm?(question: string): Promise<boolean>;
 }
 
 // The flag over the variable, checked as every other reader checks it.
@@ -64,12 +70,14 @@ function digestJson(o: DigestOutcome): string {
   });
 }
 
-async function writeParts(dir: string, o: DigestOutcome): Promise<void> {
+async function writeParts(dir: string, o: DigestOutcome): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  await Promise.all([
-    writeFile(join(dir, 'report.txt'), o.email.text),
-    writeFile(join(dir, 'report.html'), o.email.html),
-  ]);
+  const parts = [
+    { path: join(dir, 'report.txt'), body: o.email.text },
+    { path: join(dir, 'report.html'), body: o.email.html },
+  ];
+  await Promise.all(parts.map((p) => writeFile(p.path, p.body)));
+  return parts.map((p) => p.path);
 }
 
 function statusLine(o: DigestOutcome): string {
@@ -107,7 +115,7 @@ export async function digestCommand(
       sendEmpty: ctx.config.sendEmpty,
       ...(opts.source ? { source: opts.source } : {}),
     });
-    if (opts.out) await writeParts(opts.out, outcome);
+    if (opts.out) for (const path of await writeParts(opts.out, outcome)) io.err(`wrote ${path}`);
     if (opts.json) io.out(digestJson(outcome));
     else if (opts.dryRun && !opts.out) io.out(outcome.email.text);
     io.err(statusLine(outcome));
@@ -117,19 +125,28 @@ export async function digestCommand(
   }
 }
 
+function showProgress(io: Io, line: string): void {
+  if (io.progress) io.progress(line);
+  else if (line) io.err(line);
+}
+
 export async function reprocessCommand(
   io: Io,
-  opts: { from: string; to: string; tz?: string; send?: boolean; force?: boolean },
+  opts: { from: string; to: string; tz?: string; send?: boolean; force?: boolean; yes?: boolean },
 ): Promise<number> {
+  const days = datesBetween(opts.from, opts.to).length;
+  if (!(await confirmRange(io, { from: opts.from, to: opts.to, days, yes: opts.yes === true }))) {
+    io.err('nothing rebuilt');
+    return 1;
+  }
   const ctx = cliContext({ requireEmail: opts.send === true, tz: opts.tz });
   try {
     const tz = ctx.config.reportTz;
     const started = Date.now();
     await rebuildRange(ctx.deps, opts.from, opts.to, tz, async (day, i, total) => {
-      const line = `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`;
-      if (io.isTTY) process.stderr.write(`\r\x1b[K${line}${i === total ? '\n' : ''}`);
-      else io.err(line);
+      // The result first: once stdout is gone, nothing more of this day is said or done.
       io.out(JSON.stringify({ ...day, rebuilt: true }));
+      showProgress(io, `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`);
       if (opts.send) {
         const outcome = await runDigest(ctx.deps, {
           date: day.date,
@@ -142,7 +159,8 @@ export async function reprocessCommand(
         io.err(statusLine(outcome));
       }
     });
-    io.err(`reprocess done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    showProgress(io, '');
+    io.err(`reprocess done: ${days} day${days === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
     destroyClients(ctx.clients);

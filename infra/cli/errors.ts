@@ -1,5 +1,6 @@
 import { ConfigError } from '../../shared/settings/errors.ts';
 import { nameOf } from '../../shared/settings/read.ts';
+import { setupHint } from './setup-hints.ts';
 
 const USER_ERRORS = new Set([
   'ConfigError',
@@ -20,23 +21,26 @@ export class UsageError extends Error {
   }
 }
 
+/** The reader of standard output went away (`failure-digest … | head`): stop, as quietly as SIGPIPE would. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('standard output was closed');
+    this.name = 'OutputClosedError';
+  }
+}
+
+export interface DescribedError {
+  readonly message: string;
+  readonly exitCode: number;
+}
+
 /** One clear line for what a person can fix; the stack only for what they cannot. */
-export function describeError(e: unknown): { message: string; exitCode: number } {
-  if (e instanceof ConfigError) return { message: e.message, exitCode: 2 };
+export function describeError(e: unknown): DescribedError {
+  // One problem reads best as one line; several as the list under its heading.
+  if (e instanceof ConfigError) return { message: e.problems.length === 1 ? e.problems[0]! : e.message, exitCode: 2 };
   if (!(e instanceof Error)) return { message: String(e), exitCode: 1 };
-  const code = (e as { code?: string }).code ?? (e.cause as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message)) {
-    return {
-      message: `${e.message}\nCannot reach the AWS endpoint. For the local stack, run \`npm start\` and use the export lines it prints.`,
-      exitCode: 1,
-    };
-  }
-  if (e.name === 'UnrecognizedClientException' && process.env['AWS_ENDPOINT_URL_DYNAMODB']) {
-    return {
-      message: `${e.message}\nDynamoDB Local accepts only letters and digits in AWS_ACCESS_KEY_ID (e.g. AWS_ACCESS_KEY_ID=local).`,
-      exitCode: 2,
-    };
-  }
+  const hint = setupHint(e);
+  if (hint) return hint;
   if (e.name === 'ResourceNotFoundException') {
     const names = (['executionTable', 'summaryTable', 'gsiName'] as const).map((k) => nameOf(k, 'env'));
     return { message: `${e.message} (check ${names.join(', ')} and the endpoint)`, exitCode: 1 };

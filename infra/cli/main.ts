@@ -1,20 +1,21 @@
 import { Command, CommanderError, Option } from 'commander';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
 import { SETTINGS } from '../../shared/settings/settings.ts';
-import { describeError } from './errors.ts';
+import { consoleIo } from './console-io.ts';
+import { describeError, OutputClosedError } from './errors.ts';
 import { addS3LogCommands } from './s3-logs.ts';
+import { oneLineUsageErrors } from './usage.ts';
+import { packageVersion } from './version.ts';
 
-const consoleIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  isTTY: process.stderr.isTTY === true,
-};
+// Commander ends its help and version texts with a newline; Io adds its own.
+const chomp = (text: string) => text.replace(/\n$/, '');
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('failure-digest')
     .description('Which of your processes failed: stream capture, a daily digest by email, backfill, and a local stack.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .showHelpAfterError();
+    .configureOutput({ writeOut: (text) => io.out(chomp(text)), writeErr: (text) => io.err(chomp(text)) });
 
   const tz = SETTINGS.reportTz;
   const tzOption = () => new Option(`${tz.flag} <zone>`, `IANA time zone of the report (default: ${tz.env} or ${tz.default})`);
@@ -54,6 +55,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(tzOption())
     .option('--send', "then send each day's digest (days already sent are skipped)")
     .option('--force', 'with --send: send even days already sent')
+    .option('--yes', 'rebuild a range of more than 31 days without asking')
     .action(async (opts) => setExit(await reprocessCommand(io, opts)));
 
   addS3LogCommands(program, io, setExit);
@@ -70,17 +72,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(await startCommand(io, opts));
     });
 
+  oneLineUsageErrors(program, io.err);
   return program;
 }
 
-export async function main(argv: readonly string[], io: Io = consoleIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = consoleIo()): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // Help and --version end this way too, with 0; everything else Commander refuses is a usage error.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof OutputClosedError) return 0;
     const { message, exitCode: code } = describeError(e);
     io.err(`failure-digest: ${message}`);
     return code;

@@ -76,30 +76,18 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 export async function parseCommand(io: Io, file: string, opts: { failed?: boolean }): Promise<number> {
   if (file !== '-') await checkReadable(file);
   const input = file === '-' ? process.stdin : createReadStream(file);
-  // `parse big.log | head` closes the pipe early: stop reading instead of failing.
-  let closed = false;
-  const onStdoutError = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') closed = true;
-    else throw e;
-  };
-  process.stdout.on('error', onStdoutError);
   let records = 0;
   let malformed = 0;
-  try {
-    for await (const { lineNumber, result } of parseLogStream(input)) {
-      if (closed) break;
-      if (!result.ok) {
-        malformed += 1;
-        io.err(JSON.stringify({ line: lineNumber, reason: result.reason }));
-        continue;
-      }
-      records += 1;
-      if (!opts.failed || result.record.failed) io.out(JSON.stringify(recordJson(result.record)));
+  // `parse big.log | head` closes the pipe early: io.out then throws, which ends the loop and closes the input.
+  for await (const { lineNumber, result } of parseLogStream(input)) {
+    if (!result.ok) {
+      malformed += 1;
+      io.err(JSON.stringify({ line: lineNumber, reason: result.reason }));
+      continue;
     }
-  } finally {
-    process.stdout.off('error', onStdoutError);
+    records += 1;
+    if (!opts.failed || result.record.failed) io.out(JSON.stringify(recordJson(result.record)));
   }
-  if (closed) return 0;
   io.err(`${records} records, ${malformed} malformed line${malformed === 1 ? '' : 's'}`);
   return malformed > 0 ? 3 : 0;
 }
