@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { reportDayOf, addDays } from '../../shared/time/report-day.ts';
 import { bundle, measureBundles, PROJECT_ROOT } from './bundles.ts';
 import { LOCAL_MAPPING, measureCapture, type CaptureLoad, type CaptureRow } from './capture.ts';
@@ -36,8 +37,14 @@ Always writes test/bench/results/latest.json and test/bench/results/digest-read.
 const TZ = 'Europe/Paris';
 /** "A few percent FAILED": the share the benchmark days and the load use. */
 const FAILED_SHARE = 0.03;
-/** What the stack deploys: infra/stack/stream-consumer.ts (mapping, default memory) and infra/stack/digest.ts. */
-const DEPLOYED = { batchingWindowS: 5, batchSize: 100, consumerMemoryMb: 256, digestMemoryMb: 512, retentionDays: 90 };
+/** What the stack deploys: STREAM_MAPPING, infra/stack/stream-consumer.ts (default memory) and infra/stack/digest.ts. */
+const DEPLOYED = {
+  batchingWindowS: STREAM_MAPPING.maximumBatchingWindowInSeconds,
+  batchSize: STREAM_MAPPING.batchSize,
+  consumerMemoryMb: 256,
+  digestMemoryMb: 512,
+  retentionDays: 90,
+};
 /** Old-space cap for the heap-capped digest run: what a 256 MB function leaves the heap after the runtime's own needs. */
 const HEAP_CAP_MB = 200;
 

@@ -6,24 +6,9 @@ import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/config.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
-import { main } from '../../infra/cli/main.ts';
-import type { Io } from '../../infra/cli/commands.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(['node', 'failure-digest', ...args], io);
-  return { code, out, err };
-}
+import { runCli } from '../support/cli.ts';
 
 const TZ = 'America/New_York';
 const DATE = '2026-11-01'; // fall back: a 25-hour day in New York
@@ -68,7 +53,7 @@ describe('failure-digest CLI', () => {
   });
 
   it('window prints one JSON line for a 25-hour day', async () => {
-    const run = await cli('window', '--date', DATE, '--tz', TZ);
+    const run = await runCli('window', '--date', DATE, '--tz', TZ);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out[0]!)).toEqual({
       date: DATE,
@@ -79,16 +64,16 @@ describe('failure-digest CLI', () => {
   });
 
   it('refuses a wrong date or an unknown zone with a clear message and exit code 2', async () => {
-    const bad = await cli('window', '--date', '2026-13-01');
+    const bad = await runCli('window', '--date', '2026-13-01');
     expect(bad.code).toBe(2);
     expect(bad.err.join('\n')).toContain('Invalid date "2026-13-01"');
-    const zone = await cli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
+    const zone = await runCli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
     expect(zone.code).toBe(2);
     expect(zone.err.join('\n')).toContain('Unknown time zone "Europe/Pariss"');
   });
 
   it('capture --dry-run prints what the consumer would write, and the unreadable records on stderr', async () => {
-    const run = await cli('capture', '--event', 'test/fixtures/capture-event.json', '--dry-run', '--tz', 'Europe/Paris');
+    const run = await runCli('capture', '--event', 'test/fixtures/capture-event.json', '--dry-run', '--tz', 'Europe/Paris');
     expect(run.out.map((l) => JSON.parse(l))).toEqual([
       { pk: 'nightly-export#run-77', event_ts: 1795647599999, day: '2026-11-25', message: 'TimeoutError: upstream API did not answer in 900 s' },
     ]);
@@ -100,7 +85,7 @@ describe('failure-digest CLI', () => {
 
   it('digest --dry-run --json --out reads the GSI for an uncovered day and writes the email parts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fd-out-'));
-    const run = await cli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
+    const run = await runCli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out[0]!);
     expect(json).toMatchObject({ date: DATE, tz: TZ, source: 'gsi', count: 2, unreadable: 0, status: 'dry-run' });
@@ -111,7 +96,7 @@ describe('failure-digest CLI', () => {
   });
 
   it('reprocess rebuilds the days, then --send mails each once', async () => {
-    const run = await cli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
+    const run = await runCli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
     expect(run.code).toBe(0);
     expect(run.out.map((l) => JSON.parse(l))).toEqual([
       { date: '2026-10-31', tz: TZ, entries: 0, unreadable: 0, rebuilt: true },
@@ -122,7 +107,7 @@ describe('failure-digest CLI', () => {
       `failure-digest: 2 failures on ${DATE} (${TZ})`,
       `failure-digest: no failures on 2026-10-31 (${TZ})`,
     ]);
-    const again = await cli('digest', '--date', DATE);
+    const again = await runCli('digest', '--date', DATE);
     expect(again.code).toBe(0);
     expect(again.err.join('\n')).toContain('already sent');
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
@@ -131,7 +116,7 @@ describe('failure-digest CLI', () => {
   it('names the missing settings when asked to send without them', async () => {
     delete process.env['SES_FROM'];
     try {
-      const run = await cli('digest', '--date', DATE, '--force');
+      const run = await runCli('digest', '--date', DATE, '--force');
       expect(run.code).toBe(2);
       expect(run.err.join('\n')).toContain('SES_FROM is required');
     } finally {
