@@ -41,5 +41,3 @@ export const STREAM_MAPPING = {
   /** Only INSERT and MODIFY records whose new `status` is FAILED reach the consumer. */
   filter: FAILED_WRITES_FILTER,
 } as const;
-
-export type StreamMappingSettings = typeof STREAM_MAPPING;

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
@@ -10,6 +12,8 @@ import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
 import { runCli } from '../support/cli.ts';
 
+const BIN = fileURLToPath(new URL('../../infra/bin/failure-digest.js', import.meta.url));
+const S3_LOG_FIXTURE = fileURLToPath(new URL('../fixtures/s3-access-logs/lines.log', import.meta.url));
 const TZ = 'America/New_York';
 const DATE = '2026-11-01'; // fall back: a 25-hour day in New York
 
@@ -122,5 +126,16 @@ describe('failure-digest CLI', () => {
     } finally {
       process.env['SES_FROM'] = config.sesFrom;
     }
+  });
+});
+
+// A real pipe to a real reader: the child process, stdin and EPIPE are the point here.
+describe('failure-digest s3-logs parse in a pipeline', () => {
+  it('reads standard input and stops quietly when the reader closes the pipe', async () => {
+    const big = (await readFile(S3_LOG_FIXTURE, 'utf8')).repeat(200);
+    const run = spawnSync('sh', ['-c', `node ${JSON.stringify(BIN)} s3-logs parse - | head -2`], { input: big, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+    expect(run.stderr).not.toMatch(/Error|EPIPE/);
   });
 });
