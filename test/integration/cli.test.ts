@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,6 +10,7 @@ import { dayWindow } from '../../shared/time/report-day.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
 import { runCli } from '../support/cli.ts';
+import { tempDirForTest } from '../support/temp-dir.ts';
 
 const BIN = fileURLToPath(new URL('../../infra/bin/failure-digest.js', import.meta.url));
 const S3_LOG_FIXTURE = fileURLToPath(new URL('../fixtures/s3-access-logs/lines.log', import.meta.url));
@@ -88,7 +88,7 @@ describe('failure-digest CLI', () => {
   });
 
   it('digest --dry-run --json --out reads the GSI for an uncovered day and writes the email parts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fd-out-'));
+    const dir = await tempDirForTest('fd-out-');
     const run = await runCli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out[0]!);

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,6 +10,7 @@ import { scheduledEvent } from '../../infra/local/scheduler.ts';
 import type { Pipeline } from '../../infra/local/stack.ts';
 import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
 import { runCli } from '../support/cli.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const TZ = 'Europe/Paris';
 // A 25-hour day in Paris, long past, so every upload of it is beyond its grace period.
@@ -42,7 +42,7 @@ describe('from S3 access log files to the digest email', () => {
 
     // Log objects as S3 delivers them, in a folder tree, one of them gzipped.
     day = generateBackupDay({ date: DATE, tz: TZ });
-    dir = await mkdtemp(join(tmpdir(), 's3-access-logs-'));
+    dir = await makeTempDir('s3-access-logs-');
     await mkdir(join(dir, 'acme-backup-vault'), { recursive: true });
     for (const o of day.objects) await writeFile(join(dir, 'acme-backup-vault', o.name), o.body);
     // Another bucket's log, out of scope (S3LOG_BUCKETS).
@@ -65,6 +65,7 @@ describe('from S3 access log files to the digest email', () => {
     process.env = saved;
     await pipeline?.stop();
     await dropTables(clients, config);
+    if (dir) await removeTempDir(dir);
   });
 
   it('ingests the folder with the CLI, twice, adding nothing the second time', async () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
+import { tempDirForTest } from '../support/temp-dir.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/s3-access-logs/lines.log', import.meta.url));
 
@@ -37,7 +37,7 @@ describe('failure-digest s3-logs parse', () => {
   });
 
   it('reads gzip, filters failures, and reports malformed lines with their number (exit 3)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 's3-parse-'));
+    const dir = await tempDirForTest('s3-parse-');
     const lines = (await readFile(FIXTURE, 'utf8')).split('\n');
     const file = join(dir, 'mixed');
     await writeFile(file, gzipSync([lines[0], 'garbage here', lines[1], ''].join('\n')));
