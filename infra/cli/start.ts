@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
+import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { digestEnv, loadDigestConfig } from '../../shared/settings/components.ts';
 import { hhmm } from '../../shared/settings/checks.ts';
 import { settingsEnv } from '../../shared/settings/read.ts';
@@ -18,6 +19,26 @@ function port(name: string, value: string): number {
   return n;
 }
 
+/** Lambda's own range for `MaximumBatchingWindowInSeconds`, in ms. */
+const MAX_BATCHING_WINDOW_MS = 300_000;
+
+function batchingWindow(value: string | undefined): number {
+  if (value === undefined) return STREAM_MAPPING.maximumBatchingWindowInSeconds * 1000;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_BATCHING_WINDOW_MS) {
+    throw new UsageError(`--batching-window "${value}" is not a whole number of milliseconds from 0 to ${MAX_BATCHING_WINDOW_MS}`);
+  }
+  return n;
+}
+
+/** The local mapping as the status lines show it: the deployed settings, and the window if shortened. */
+function mappingLine(windowMs: number): string {
+  const m = STREAM_MAPPING;
+  const deployedMs = m.maximumBatchingWindowInSeconds * 1000;
+  const window = windowMs === deployedMs ? 'as deployed' : `--batching-window; ${deployedMs} ms deployed`;
+  return `batch ${m.batchSize}, ${windowMs} ms window (${window}), ${m.maximumRetryAttempts} retries${m.bisectBatchOnFunctionError ? ', bisect on error' : ''}`;
+}
+
 // The emulator accepts any address; these make `npm start` work with no settings at all.
 const LOCAL_MAIL_DEFAULTS = settingsEnv({ sesFrom: 'failure-digest@example.com', sesTo: ['ops-team@example.com'] });
 
@@ -29,8 +50,9 @@ const shellAssignments = (env: Record<string, string>) =>
 
 export async function startCommand(
   io: Io,
-  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean },
+  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean; batchingWindow?: string },
 ): Promise<number> {
+  const windowMs = batchingWindow(opts.batchingWindow);
   const config = loadDigestConfig({ ...LOCAL_MAIL_DEFAULTS, ...process.env });
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -57,6 +79,7 @@ export async function startCommand(
       sesPort: port('--ses-port', opts.sesPort),
       dataDir,
       onFailureFile,
+      mapping: { maxBatchingWindowMs: windowMs },
       log: (m) => io.err(m),
     });
     if (stopping) {
@@ -72,7 +95,7 @@ export async function startCommand(
         `  SES v2 emulator: ${s.sesEndpoint}   mailbox: ${s.sesEndpoint}/   JSON: ${s.sesEndpoint}/store`,
         `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
         `  digest: every day at ${hhmm(config.reportAt)} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
-        `  records that exhaust their retries go to ${onFailureFile}`,
+        `  stream mapping: ${mappingLine(windowMs)}; records that exhaust their retries go to ${onFailureFile}`,
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',
         `  export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,

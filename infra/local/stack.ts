@@ -22,12 +22,19 @@ export interface PipelineOptions {
   readonly onFailureFile: string;
   /** Fire the digest at REPORT_AT in REPORT_TZ. @default true */
   readonly schedule?: boolean;
-  /** Options for the local event source mapping (tests shorten retries). */
-  readonly mapping?: Partial<Pick<StreamPollerOptions, 'batchSize' | 'maxBatchingWindowMs' | 'maxRetryAttempts' | 'pollIntervalMs'>>;
+  /**
+   * Timing of the local event source mapping. Everything else (batch size,
+   * retry count, bisect, record age, filter) is the deployed `STREAM_MAPPING`.
+   * @default the deployed batching window, polls every 200 ms, retries after 100 ms doubling
+   */
+  readonly mapping?: LocalMappingTiming;
   readonly log: (message: string) => void;
   /** Level of the functions' own JSON logs. @default 'WARN' */
   readonly functionLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
+
+/** What the local stack may change about the mapping: when things happen, never what happens. */
+export type LocalMappingTiming = Partial<Pick<StreamPollerOptions, 'maxBatchingWindowMs' | 'pollIntervalMs' | 'retryBackoffMs'>>;
 
 export interface Pipeline {
   readonly store: SummaryStore;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { InvokeOutcome } from './stream-invoke.ts';
 import { arrivalTimeOf, sequenceNumberOf } from './stream-record.ts';
-import { backoffMs } from './stream-support.ts';
 
 export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 
@@ -44,6 +43,8 @@ export interface BatchPolicy {
   readonly bisectBatchOnFunctionError: boolean;
   /** -1 keeps records whatever their age. */
   readonly maxRecordAgeMs: number;
+  /** Wait before the n-th retry (n from 1). */
+  retryBackoffMs(retry: number): number;
 }
 
 export interface BatchRunner {
@@ -109,7 +110,7 @@ export async function settleBatch(
       await run.discard(failureRecord(pending, 'RetryAttemptsExhausted', last, invokeCount, run));
       return;
     }
-    await run.wait(backoffMs(retries));
+    await run.wait(policy.retryBackoffMs(retries));
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { FAILED_WRITES_FILTER, type matchesFilter } from '../../shared/capture/stream-filter.ts';
+import type { matchesFilter } from '../../shared/capture/stream-filter.ts';
+import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import type { OnFailureRecord } from './stream-batch.ts';
-import type { StreamLog } from './stream-support.ts';
+import { backoffMs, type StreamLog } from './stream-support.ts';
 
 /** An event-source-mapping filter pattern (the equality subset `matchesFilter` understands). */
 export type StreamFilterPattern = Parameters<typeof matchesFilter>[0];
@@ -14,22 +15,34 @@ export interface StreamPollerOptions {
   readonly handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
   /** Receives each discarded batch, as an on-failure destination would. */
   readonly onFailure: (record: OnFailureRecord) => Promise<void> | void;
-  /** @default 100 */
+  /** @default STREAM_MAPPING.batchSize (100) */
   readonly batchSize?: number;
-  /** @default 500 */
+  /** @default STREAM_MAPPING.maximumBatchingWindowInSeconds in ms (5_000) */
   readonly maxBatchingWindowMs?: number;
-  /** -1 retries until the records are older than `maxRecordAgeMs`. @default 2 */
+  /** -1 retries until the records are older than `maxRecordAgeMs`. @default STREAM_MAPPING.maximumRetryAttempts (10) */
   readonly maxRetryAttempts?: number;
-  /** @default true */
+  /** @default STREAM_MAPPING.bisectBatchOnFunctionError (true) */
   readonly bisectBatchOnFunctionError?: boolean;
-  /** -1 for no limit. @default 21_600_000 (6 hours) */
+  /** -1 for no limit. @default STREAM_MAPPING.maximumRecordAgeInSeconds in ms (21_600_000, 6 hours) */
   readonly maxRecordAgeMs?: number;
+  /**
+   * Whether a `batchItemFailures` response counts; without it only a thrown
+   * error fails a batch, as on a mapping without `ReportBatchItemFailures`.
+   * @default STREAM_MAPPING.reportBatchItemFailures (true)
+   */
+  readonly reportBatchItemFailures?: boolean;
+  /** Records that do not match are dropped before batching; `null` delivers every record. @default STREAM_MAPPING.filter */
+  readonly filter?: StreamFilterPattern | null;
+  /** @default STREAM_MAPPING.startingPosition ('TRIM_HORIZON') */
+  readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** Pause between polls of a shard that had nothing new. @default 200 */
   readonly pollIntervalMs?: number;
-  /** Records that do not match are dropped before batching; `null` delivers every record. @default FAILED_WRITES_FILTER */
-  readonly filter?: StreamFilterPattern | null;
-  /** @default 'TRIM_HORIZON' */
-  readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /**
+   * Wait before the n-th retry of a failed batch (n from 1). Lambda does not
+   * document its timing, only the count, so tests may make it short.
+   * @default 100 ms doubling, capped at 5 s
+   */
+  readonly retryBackoffMs?: (retry: number) => number;
   /** `awsRegion` of the records and region of the function. @default the streams client's region */
   readonly region?: string;
   /** @default 'stream-consumer' */
@@ -49,18 +62,21 @@ export class StreamPollerOptionsError extends Error {
 
 export type ResolvedOptions = Required<Omit<StreamPollerOptions, 'region' | 'log' | 'now'>>;
 
-/** Fills in the documented defaults and rejects values the real event source mapping would refuse. */
+/** Fills in the deployed mapping's settings as defaults and rejects values the real event source mapping would refuse. */
 export function resolveOptions(options: StreamPollerOptions): ResolvedOptions {
+  const m = STREAM_MAPPING;
   const o: ResolvedOptions = {
     ...options,
-    batchSize: options.batchSize ?? 100,
-    maxBatchingWindowMs: options.maxBatchingWindowMs ?? 500,
-    maxRetryAttempts: options.maxRetryAttempts ?? 2,
-    bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? true,
-    maxRecordAgeMs: options.maxRecordAgeMs ?? 6 * 60 * 60_000,
+    batchSize: options.batchSize ?? m.batchSize,
+    maxBatchingWindowMs: options.maxBatchingWindowMs ?? m.maximumBatchingWindowInSeconds * 1000,
+    maxRetryAttempts: options.maxRetryAttempts ?? m.maximumRetryAttempts,
+    bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? m.bisectBatchOnFunctionError,
+    maxRecordAgeMs: options.maxRecordAgeMs ?? m.maximumRecordAgeInSeconds * 1000,
+    reportBatchItemFailures: options.reportBatchItemFailures ?? m.reportBatchItemFailures,
+    filter: options.filter === undefined ? m.filter : options.filter,
+    startingPosition: options.startingPosition ?? m.startingPosition,
     pollIntervalMs: options.pollIntervalMs ?? 200,
-    filter: options.filter === undefined ? FAILED_WRITES_FILTER : options.filter,
-    startingPosition: options.startingPosition ?? 'TRIM_HORIZON',
+    retryBackoffMs: options.retryBackoffMs ?? backoffMs,
     functionName: options.functionName ?? 'stream-consumer',
   };
   requireInteger('batchSize', o.batchSize, 1, 10_000);

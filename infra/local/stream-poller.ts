@@ -1,7 +1,7 @@
 import type { Shard } from '@aws-sdk/client-dynamodb-streams';
 import { matchesFilter } from '../../shared/capture/stream-filter.ts';
 import { settleBatch, type BatchRunner, type OnFailureRecord } from './stream-batch.ts';
-import { invokeHandler, type FunctionIdentity } from './stream-invoke.ts';
+import { invokeHandler, type FunctionIdentity, type InvokeOutcome } from './stream-invoke.ts';
 import { resolveOptions, type StreamPollerOptions } from './stream-options.ts';
 import { toLambdaRecord } from './stream-record.ts';
 import { describeShards, runShard, type ShardState } from './stream-shard.ts';
@@ -184,7 +184,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       signal,
       invoke: async (batch) => {
         stats.invocations += 1;
-        const outcome = await invokeHandler(options.handler, batch, fn, now);
+        const returned = await invokeHandler(options.handler, batch, fn, now);
+        // Without ReportBatchItemFailures, Lambda ignores what the function returns.
+        const outcome: InvokeOutcome =
+          returned.kind === 'partial' && !o.reportBatchItemFailures ? { kind: 'success', requestId: returned.requestId } : returned;
         const extra = { shardId, records: batch.length, requestId: outcome.requestId };
         if (outcome.kind === 'error') log('warn', 'handler threw', { ...extra, error: errorMessage(outcome.error) });
         else if (outcome.kind === 'partial') {

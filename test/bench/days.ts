@@ -11,6 +11,7 @@ import { startPipeline } from '../../infra/local/stack.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import type { ExecutionItem } from '../../infra/local/demo-data.ts';
 import { itemBytes, writeUnits } from './capacity.ts';
+import { LOCAL_MAPPING } from './capture.ts';
 import { benchDay, byTime } from './data.ts';
 import { mean } from './stats.ts';
 
@@ -74,10 +75,11 @@ export async function loadDay(o: LoadDayOptions): Promise<LoadedDay> {
   const started = performance.now();
 
   if (o.builtBy === 'stream') {
-    // The local stack's own wiring: tables, coverage "from the start", poller with its default mapping, consumer.
+    // The local stack's own wiring: tables, coverage "from the start", poller with the deployed mapping, consumer.
     const pipeline = await startPipeline({
       config,
       clients,
+      mapping: { maxBatchingWindowMs: LOCAL_MAPPING.maxBatchingWindowMs },
       onFailureFile: join(tmpdir(), `failure-digest-bench-${config.summaryTable}.jsonl`),
       schedule: false,
       log: o.log,

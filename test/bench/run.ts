@@ -1,17 +1,18 @@
 /**
- * The benchmark: `npm run bench [-- --quick] [-- --json FILE]`.
+ * The benchmark: `npm run bench [-- --quick] [-- --publish] [-- --json FILE]`.
  *
  * Starts its own DynamoDB Local and SES emulator, loads report days of
  * 1,000, 10,000 and 100,000 failures (quick: the first two), and measures
  * side by side on the same data in the same run: the digest read three ways,
  * capture lag and throughput under a sustained write load, the digest end to
  * end, the Lambda bundles, and the monthly cost on paper. Prints a table,
- * writes test/bench/results/latest.json and test/bench/results/digest-read.svg.
+ * writes latest.json and digest-read.svg to test/bench/out/, and with
+ * --publish (full runs only) to the tracked test/bench/results/ as well.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { reportDayOf, addDays } from '../../shared/time/report-day.ts';
 import { bundle, measureBundles, PROJECT_ROOT } from './bundles.ts';
 import { LOCAL_MAPPING, measureCapture, type CaptureLoad, type CaptureRow } from './capture.ts';
@@ -23,21 +24,22 @@ import { e2eBaselineMb, measureE2e, measureE2eCapped, type E2eCappedRow, type E2
 import { num } from './format.ts';
 import { writeUnits } from './capacity.ts';
 import { benchConfig, startBenchStack } from './local.ts';
+import { BenchUsageError, parseBenchArgs, resultDirs, USAGE, type BenchOptions } from './options.ts';
 import { renderReport } from './report.ts';
 import type { BenchResults, DayRow } from './results.ts';
 import { evaluateTargets } from './targets.ts';
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- --json FILE]
-
-  --quick      days of 1,000 and 10,000 failures, shorter load and fewer rounds (about two minutes)
-  --json FILE  also write the results as JSON to FILE
-Always writes test/bench/results/latest.json and test/bench/results/digest-read.svg.`;
-
 const TZ = 'Europe/Paris';
 /** "A few percent FAILED": the share the benchmark days and the load use. */
 const FAILED_SHARE = 0.03;
-/** What the stack deploys: infra/stack/stream-consumer.ts (mapping, default memory) and infra/stack/digest.ts. */
-const DEPLOYED = { batchingWindowS: 5, batchSize: 100, consumerMemoryMb: 256, digestMemoryMb: 512, retentionDays: 90 };
+/** What the stack deploys: STREAM_MAPPING, infra/stack/stream-consumer.ts (default memory) and infra/stack/digest.ts. */
+const DEPLOYED = {
+  batchingWindowS: STREAM_MAPPING.maximumBatchingWindowInSeconds,
+  batchSize: STREAM_MAPPING.batchSize,
+  consumerMemoryMb: 256,
+  digestMemoryMb: 512,
+  retentionDays: 90,
+};
 /** Old-space cap for the heap-capped digest run: what a 256 MB function leaves the heap after the runtime's own needs. */
 const HEAP_CAP_MB = 200;
 
@@ -84,14 +86,25 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 const seconds = (ms: number) => `${num(ms / 1000)} s`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof BenchUsageError)) throw e;
+    log(`bench: ${e.message} (npm run bench -- --help)`);
+    return 2;
+  }
+  if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  return run(options);
+}
+
+async function run(options: BenchOptions): Promise<number> {
   // The SDK's notice about Node 22 is not news to anyone running the benchmark.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const mode = values.quick ? 'quick' : 'full';
+  const mode = options.mode;
   const plan = PLANS[mode];
   const began = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'failure-digest-bench-'));
@@ -277,14 +290,21 @@ async function main(): Promise<number> {
       elapsed_s: (performance.now() - began) / 1000,
     };
 
-    const resultsDir = join(PROJECT_ROOT, 'test', 'bench', 'results');
-    await mkdir(resultsDir, { recursive: true });
     const json = `${JSON.stringify(results, null, 2)}\n`;
-    await writeFile(join(resultsDir, 'latest.json'), json);
-    if (values.json) await writeFile(values.json, json);
-    await writeFile(join(resultsDir, 'digest-read.svg'), chart(reads, scans, mode));
+    const svg = chart(reads, scans, mode);
+    const written: string[] = [];
+    for (const dir of resultDirs(options)) {
+      await mkdir(join(PROJECT_ROOT, dir), { recursive: true });
+      await writeFile(join(PROJECT_ROOT, dir, 'latest.json'), json);
+      await writeFile(join(PROJECT_ROOT, dir, 'digest-read.svg'), svg);
+      written.push(`${dir}/latest.json`, `${dir}/digest-read.svg`);
+    }
+    if (options.json) {
+      await writeFile(options.json, json);
+      written.push(options.json);
+    }
     process.stdout.write(renderReport(results));
-    log(`results: test/bench/results/latest.json, test/bench/results/digest-read.svg${values.json ? `, ${values.json}` : ''}`);
+    log(`results: ${written.join(', ')}`);
     return 0;
   } finally {
     await stack.stop();

@@ -1,21 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadS3LogConfig } from '../../shared/settings/components.ts';
 import { SWEEP_SOURCE } from '../../shared/s3logs/sweep.ts';
 import { buildApp } from '../../infra/stack/build-app.ts';
 import { readStackConfig, StackConfigError } from '../../infra/stack/config.ts';
 import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
 import type { S3LogIngester } from '../../infra/stack/s3-log-ingester.ts';
+import { removeTestApps, testApp } from '../support/cdk-app.ts';
 
-const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 const CHECK_FROM = Date.parse('2026-01-01T00:00:00Z');
+
 const STREAM_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/2026-01-01T00:00:00.000';
 const BASE = { sesFrom: 'reports@example.com', sesTo: 'ops@example.com', reportTz: 'Europe/Paris', reportAt: '08:00' };
 
@@ -28,7 +28,7 @@ interface Synth {
 }
 
 function synth(context: Record<string, unknown>): Synth {
-  const app = new App({ context: { ...CDK_JSON.context, ...BASE, ...context } });
+  const app = testApp({ ...BASE, ...context });
   const stack = buildApp(app, { checkFromMs: CHECK_FROM });
   const template = Template.fromStack(stack);
   return { app, stack, s3: stack.s3Logs!, template, resources: template.toJSON().Resources };
@@ -78,6 +78,9 @@ function problemsOf(context: Record<string, unknown>): readonly string[] {
   return [];
 }
 
+// The apps' output folders (templates, assets, bundles) go when the file is done.
+afterAll(removeTestApps);
+
 describe('S3 access log ingester with a log bucket of its own', () => {
   let s: Synth;
   beforeAll(() => {
@@ -85,7 +88,7 @@ describe('S3 access log ingester with a log bucket of its own', () => {
   });
 
   it('is off unless asked for', () => {
-    const app = new App({ context: { ...CDK_JSON.context, ...BASE, 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ ...BASE, 'aws:cdk:bundling-stacks': [] });
     const stack = buildApp(app, { checkFromMs: CHECK_FROM });
     expect(stack.s3Logs).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);

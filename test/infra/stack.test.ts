@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
 import { loadCaptureConfig, loadDigestConfig } from '../../shared/settings/components.ts';
 import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from '../../shared/tables.ts';
@@ -14,12 +14,11 @@ import { buildApp } from '../../infra/stack/build-app.ts';
 import { readStackConfig } from '../../infra/stack/config.ts';
 import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
 import { REQUIRE_SHIM } from '../../infra/stack/node-function.ts';
+import { removeTestApps, testApp } from '../support/cdk-app.ts';
 
-const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
 // The schedule's skipped-time check looks ahead from here, so the test does not depend on today.
 const CHECK_FROM = Date.parse('2026-01-01T00:00:00Z');
+
 const STREAM_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/2026-01-01T00:00:00.000';
 const BASE_CONTEXT = {
   reportTz: 'Europe/Paris',
@@ -40,7 +39,7 @@ interface Synth {
 
 /** One synthesis per form, with the same feature flags `cdk synth` reads from cdk.json. */
 function synth(context: Record<string, unknown>): Synth {
-  const app = new App({ context: { ...CDK_JSON.context, ...context } });
+  const app = testApp(context);
   const stack = buildApp(app, { checkFromMs: CHECK_FROM });
   const template = Template.fromStack(stack);
   return { app, stack, template, resources: template.toJSON().Resources };
@@ -125,6 +124,9 @@ function acknowledgements(s: Synth): Record<string, string[]> {
   }
   return out;
 }
+
+// The apps' output folders (templates, assets, bundles) go when the file is done.
+afterAll(removeTestApps);
 
 describe('stack with a new execution-log table', () => {
   let s: Synth;
@@ -226,17 +228,11 @@ describe('stack with a new execution-log table', () => {
   });
 
   describe('4. stream consumer mapping', () => {
-    it('reads the stream from TRIM_HORIZON with bounded, bisected retries and partial batch responses', () => {
+    // Its settings are STREAM_MAPPING's: test/infra/stream-mapping.test.ts.
+    it('feeds the table\'s stream to the consumer and what it gives up on to its queue', () => {
       s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: arnOf(s.stack.executionLog.table, 'StreamArn'),
         FunctionName: ref(s.stack.consumer.fn),
-        StartingPosition: 'TRIM_HORIZON',
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 5,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 10,
-        MaximumRecordAgeInSeconds: 6 * 3600,
         DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
       });
     });
@@ -318,7 +314,7 @@ describe('stack with a new execution-log table', () => {
 
     it('warns at synth when REPORT_AT falls in a skipped spring-forward hour', () => {
       const warnings = (ctx: Record<string, unknown>) => {
-        const app = new App({ context: { ...CDK_JSON.context, ...ctx, 'aws:cdk:bundling-stacks': [] } });
+        const app = testApp({ ...ctx, 'aws:cdk:bundling-stacks': [] });
         const stack = buildApp(app, { checkFromMs: CHECK_FROM });
         return stack.node
           .findAll()
@@ -415,7 +411,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('gives each handler an environment its own reader reads back as the stack context said', () => {
-      const c = readStackConfig((key) => ({ ...CDK_JSON.context, ...BASE_CONTEXT })[key as keyof typeof BASE_CONTEXT]);
+      const c = readStackConfig((key) => s.app.node.tryGetContext(key));
       const capture = loadCaptureConfig(resolvedEnv(envOf(s, s.stack.consumer.fn)));
       expect(capture).toEqual({ summaryTable: 'resolved-summary_table', reportTz: c.reportTz, retentionDays: c.retentionDays });
       const digest = loadDigestConfig(resolvedEnv(envOf(s, s.stack.digest.fn)));
@@ -516,17 +512,10 @@ describe('stack attached to an existing execution-log table', () => {
     expect(s.stack.region).toBe('eu-west-1');
   });
 
-  it('maps the existing stream with the same settings and filter', () => {
+  it('maps the existing stream to the consumer, with the same settings (test/infra/stream-mapping.test.ts)', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: STREAM_ARN,
-      StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 5,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 6 * 3600,
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(FAILED_WRITES_FILTER) }] },
+      FunctionName: ref(s.stack.consumer.fn),
       DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
     });
   });
@@ -583,7 +572,7 @@ describe('stack attached to an existing execution-log table', () => {
 
 describe('a fresh clone', () => {
   const warningsOf = (ctx: Record<string, unknown>) => {
-    const app = new App({ context: { ...CDK_JSON.context, ...ctx, 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ ...ctx, 'aws:cdk:bundling-stacks': [] });
     const stack = buildApp(app, { checkFromMs: CHECK_FROM });
     return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
   };

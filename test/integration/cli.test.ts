@@ -1,30 +1,19 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
-import { main } from '../../infra/cli/main.ts';
-import type { Io } from '../../infra/cli/commands.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
+import { runCli } from '../support/cli.ts';
+import { tempDirForTest } from '../support/temp-dir.ts';
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(['node', 'failure-digest', ...args], io);
-  return { code, out, err };
-}
-
+const BIN = fileURLToPath(new URL('../../infra/bin/failure-digest.js', import.meta.url));
+const S3_LOG_FIXTURE = fileURLToPath(new URL('../fixtures/s3-access-logs/lines.log', import.meta.url));
 const TZ = 'America/New_York';
 const DATE = '2026-11-01'; // fall back: a 25-hour day in New York
 
@@ -68,7 +57,7 @@ describe('failure-digest CLI', () => {
   });
 
   it('window prints one JSON line for a 25-hour day', async () => {
-    const run = await cli('window', '--date', DATE, '--tz', TZ);
+    const run = await runCli('window', '--date', DATE, '--tz', TZ);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out[0]!)).toEqual({
       date: DATE,
@@ -79,16 +68,16 @@ describe('failure-digest CLI', () => {
   });
 
   it('refuses a wrong date or an unknown zone with a clear message and exit code 2', async () => {
-    const bad = await cli('window', '--date', '2026-13-01');
+    const bad = await runCli('window', '--date', '2026-13-01');
     expect(bad.code).toBe(2);
     expect(bad.err.join('\n')).toContain('Invalid date "2026-13-01"');
-    const zone = await cli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
+    const zone = await runCli('digest', '--date', DATE, '--tz', 'Europe/Pariss', '--dry-run');
     expect(zone.code).toBe(2);
     expect(zone.err.join('\n')).toContain('--tz="Europe/Pariss" is not a known time zone; did you mean Europe/Paris?');
   });
 
   it('capture --dry-run prints what the consumer would write, and the unreadable records on stderr', async () => {
-    const run = await cli('capture', '--event', 'test/fixtures/capture-event.json', '--dry-run', '--tz', 'Europe/Paris');
+    const run = await runCli('capture', '--event', 'test/fixtures/capture-event.json', '--dry-run', '--tz', 'Europe/Paris');
     expect(run.out.map((l) => JSON.parse(l))).toEqual([
       { pk: 'nightly-export#run-77', event_ts: 1795647599999, day: '2026-11-25', message: 'TimeoutError: upstream API did not answer in 900 s' },
     ]);
@@ -99,8 +88,8 @@ describe('failure-digest CLI', () => {
   });
 
   it('digest --dry-run --json --out reads the GSI for an uncovered day and writes the email parts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fd-out-'));
-    const run = await cli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
+    const dir = await tempDirForTest('fd-out-');
+    const run = await runCli('digest', '--date', DATE, '--dry-run', '--json', '--out', dir);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out[0]!);
     expect(json).toMatchObject({ date: DATE, tz: TZ, source: 'gsi', count: 2, unreadable: 0, status: 'dry-run' });
@@ -111,7 +100,7 @@ describe('failure-digest CLI', () => {
   });
 
   it('reprocess rebuilds the days, then --send mails each once', async () => {
-    const run = await cli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
+    const run = await runCli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
     expect(run.code).toBe(0);
     expect(run.out.map((l) => JSON.parse(l))).toEqual([
       { date: '2026-10-31', tz: TZ, entries: 0, unreadable: 0, rebuilt: true },
@@ -122,7 +111,7 @@ describe('failure-digest CLI', () => {
       `failure-digest: 2 failures on ${DATE} (${TZ})`,
       `failure-digest: no failures on 2026-10-31 (${TZ})`,
     ]);
-    const again = await cli('digest', '--date', DATE);
+    const again = await runCli('digest', '--date', DATE);
     expect(again.code).toBe(0);
     expect(again.err.join('\n')).toContain('already sent');
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
@@ -131,11 +120,22 @@ describe('failure-digest CLI', () => {
   it('names the missing settings when asked to send without them', async () => {
     delete process.env['SES_FROM'];
     try {
-      const run = await cli('digest', '--date', DATE, '--force');
+      const run = await runCli('digest', '--date', DATE, '--force');
       expect(run.code).toBe(2);
       expect(run.err.join('\n')).toContain('SES_FROM is required');
     } finally {
       process.env['SES_FROM'] = config.sesFrom;
     }
+  });
+});
+
+// A real pipe to a real reader: the child process, stdin and EPIPE are the point here.
+describe('failure-digest s3-logs parse in a pipeline', () => {
+  it('reads standard input and stops quietly when the reader closes the pipe', async () => {
+    const big = (await readFile(S3_LOG_FIXTURE, 'utf8')).repeat(200);
+    const run = spawnSync('sh', ['-c', `node ${JSON.stringify(BIN)} s3-logs parse - | head -2`], { input: big, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+    expect(run.stderr).not.toMatch(/Error|EPIPE/);
   });
 });

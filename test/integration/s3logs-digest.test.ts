@@ -1,30 +1,21 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
-import type { Io } from '../../infra/cli/commands.ts';
-import { main } from '../../infra/cli/main.ts';
 import { generateBackupDay, type BackupDay } from '../../infra/local/demo-s3-logs.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
 import type { Pipeline } from '../../infra/local/stack.ts';
 import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
+import { runCli } from '../support/cli.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const TZ = 'Europe/Paris';
 // A 25-hour day in Paris, long past, so every upload of it is beyond its grace period.
 const DATE = '2026-10-25';
 const W = dayWindow(DATE, TZ);
-
-async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false };
-  const code = await main(['node', 'failure-digest', ...args], io);
-  return { code, out, err };
-}
 
 describe('from S3 access log files to the digest email', () => {
   let clients: Clients;
@@ -51,7 +42,7 @@ describe('from S3 access log files to the digest email', () => {
 
     // Log objects as S3 delivers them, in a folder tree, one of them gzipped.
     day = generateBackupDay({ date: DATE, tz: TZ });
-    dir = await mkdtemp(join(tmpdir(), 's3-access-logs-'));
+    dir = await makeTempDir('s3-access-logs-');
     await mkdir(join(dir, 'acme-backup-vault'), { recursive: true });
     for (const o of day.objects) await writeFile(join(dir, 'acme-backup-vault', o.name), o.body);
     // Another bucket's log, out of scope (S3LOG_BUCKETS).
@@ -74,10 +65,11 @@ describe('from S3 access log files to the digest email', () => {
     process.env = saved;
     await pipeline?.stop();
     await dropTables(clients, config);
+    if (dir) await removeTempDir(dir);
   });
 
   it('ingests the folder with the CLI, twice, adding nothing the second time', async () => {
-    const first = await cli('s3-logs', 'ingest', dir);
+    const first = await runCli('s3-logs', 'ingest', dir);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.out[0]!);
     expect(summary).toMatchObject({ objects: day.objects.length + 1, malformed: 0, settled: { uploads: { incomplete: 1, completed: 1 } } });
@@ -85,7 +77,7 @@ describe('from S3 access log files to the digest email', () => {
     await pipeline.poller.waitForIdle(30_000);
     const captured = await pipeline.store.readDay(TZ, DATE);
 
-    const second = await cli('s3-logs', 'ingest', dir);
+    const second = await runCli('s3-logs', 'ingest', dir);
     expect(second.code).toBe(0);
     await pipeline.poller.waitForIdle(30_000);
     const again = await pipeline.store.readDay(TZ, DATE);

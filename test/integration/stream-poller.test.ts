@@ -23,6 +23,7 @@ import {
   type StreamPoller,
   type StreamPollerOptions,
 } from '../../infra/local/stream-poller.ts';
+import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { EXECUTION_LOG_TABLE, executionLogTableInput } from '../../shared/tables.ts';
 
 const endpoint = inject('ddbEndpoint');
@@ -94,6 +95,8 @@ function startPoller(h: Harness, handler: Handler = async () => {}, overrides: P
     streamArn: h.streamArn,
     pollIntervalMs: 25,
     maxBatchingWindowMs: 50,
+    // Lambda documents how many retries, not when: the deployed count, without the wait.
+    retryBackoffMs: () => 5,
     handler: async (event: DynamoDBStreamEvent, context: Context) => {
       batches.push(event.Records);
       contexts.push(context);
@@ -244,6 +247,20 @@ describe('stream poller against DynamoDB Local', () => {
     expect(poller.stats.recordsDelivered).toBe(6);
   });
 
+  it('ignores a batchItemFailures response without reportBatchItemFailures, as Lambda does', async () => {
+    const h = await newTable();
+    await putMany(h.table, ['r-0', 'r-1']);
+    const { poller, batches, failures } = startPoller(
+      h,
+      async (event): Promise<DynamoDBBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: seqOf(event.Records[0]!) }] }),
+      { reportBatchItemFailures: false },
+    );
+    await poller.waitForIdle(10_000);
+    expect(batches.map((b) => b.map(pkOf))).toEqual([['r-0', 'r-1']]);
+    expect(failures).toEqual([]);
+    expect(poller.stats.recordsDelivered).toBe(2);
+  });
+
   it('retries the whole batch when an item identifier is not in it', async () => {
     const h = await newTable();
     await putMany(h.table, ['u-0', 'u-1', 'u-2']);
@@ -271,14 +288,15 @@ describe('stream poller against DynamoDB Local', () => {
     await poller.waitForIdle(15_000);
 
     expect(batches[0]?.map(pkOf)).toEqual(pks);
-    expect(batches.filter((b) => b.length === 1 && pkOf(b[0]!) === 'poison')).toHaveLength(3); // 1 try + 2 retries
+    const tries = 1 + STREAM_MAPPING.maximumRetryAttempts;
+    expect(batches.filter((b) => b.length === 1 && pkOf(b[0]!) === 'poison')).toHaveLength(tries);
     expect([...succeeded].sort()).toEqual(pks.filter((pk) => pk !== 'poison').sort());
     expect(failures).toHaveLength(1);
     const failure = failures[0]!;
     const poison = failure.records[0]!;
     expect(failure.records.map(pkOf)).toEqual(['poison']);
     expect(failure).toMatchObject({
-      requestContext: { functionArn: 'local', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      requestContext: { functionArn: 'local', condition: 'RetryAttemptsExhausted', approximateInvokeCount: tries },
       responseContext: { statusCode: 200, functionError: 'Unhandled' },
       version: '1.0',
       DDBStreamBatchInfo: {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
@@ -7,6 +6,7 @@ import { createClients, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 /** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
 export function testClients(): Clients {
@@ -51,15 +51,40 @@ export async function mailbox(to: string): Promise<StoredEmail[]> {
   return store.emails.filter((e) => e.destination.to.includes(to));
 }
 
-/** The local pipeline on this run's DynamoDB Local, quick to react and quiet, without the schedule. */
-export function startTestPipeline(clients: Clients, config: DigestConfig): Promise<Pipeline> {
-  return startPipeline({
-    config,
-    clients,
-    onFailureFile: join(tmpdir(), `fd-onfailure-${config.summaryTable}.jsonl`),
-    schedule: false,
-    mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50 },
-    log: () => {},
-    functionLogLevel: 'SILENT',
-  });
+export interface TestPipeline extends Pipeline {
+  /** Where the pipeline writes the records that exhausted their retries, one JSON line each. */
+  readonly onFailureFile: string;
+}
+
+/**
+ * The local pipeline on this run's DynamoDB Local, quick to react and quiet,
+ * without the schedule. Its on-failure file lives in a temp folder of its
+ * own, which `stop` removes.
+ */
+export async function startTestPipeline(clients: Clients, config: DigestConfig): Promise<TestPipeline> {
+  const dir = await makeTempDir('fd-pipeline-');
+  const onFailureFile = join(dir, 'on-failure.jsonl');
+  try {
+    const pipeline = await startPipeline({
+      config,
+      clients,
+      onFailureFile,
+      schedule: false,
+      // Quicker to react than the deployed mapping, with the same retry count and semantics.
+      mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10 },
+      log: () => {},
+      functionLogLevel: 'SILENT',
+    });
+    return {
+      ...pipeline,
+      onFailureFile,
+      async stop() {
+        await pipeline.stop();
+        await removeTempDir(dir);
+      },
+    };
+  } catch (e) {
+    await removeTempDir(dir);
+    throw e;
+  }
 }

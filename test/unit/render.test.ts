@@ -143,8 +143,7 @@ describe('renderText and renderHtml', () => {
     expect(one).toContain(' is kept');
   });
 
-  it(`summarises processes beyond the first ${MAX_GROUPS_SHOWN} in one line`, () => {
-    expect(MAX_GROUPS_SHOWN).toBe(100);
+  it('summarises processes beyond the first 100 in one line', () => {
     const shown = Array.from({ length: 100 }, (_, i) => {
       const name = `proc-${String(i).padStart(3, '0')}`;
       return [entry(name, `${name}#1`, '2026-11-25T10:00:00Z'), entry(name, `${name}#2`, '2026-11-25T11:00:00Z')];
@@ -189,10 +188,73 @@ describe('renderText and renderHtml', () => {
   });
 });
 
+/** The cells of each body row of the email's table, as a reader sees them: tags dropped, entities decoded. */
+function tableRows(html: string): string[][] {
+  const body = html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? '';
+  const text = (cell: string) =>
+    cell
+      .replace(/<br>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1]!)));
+}
+
+// How every text part of a Paris day read from the summary begins and ends.
+const PARIS_HEADER = [
+  'Failure digest for 2026-11-25 (Europe/Paris)',
+  'Window: 00:00:00+01:00 on 2026-11-25 to 00:00:00+01:00 the next day (24 h)',
+  "Source: summary table, captured from the table's stream.",
+];
+const FOOTER = ['Times are local to the report zone. Sent once per report day by failure-digest.', ''];
+
 describe('renderEmail', () => {
-  it('bundles subject, text and html', () => {
-    const r = report(THREE);
-    expect(renderEmail(r)).toEqual({ subject: renderSubject(r), text: renderText(r), html: renderHtml(r) });
+  it('says, in the subject, the text part and the HTML part, what failed that day', () => {
+    const email = renderEmail(report(THREE));
+    expect(email.subject).toBe('failure-digest: 3 failures on 2026-11-25 (Europe/Paris)');
+    expect(email.text).toBe(
+      [
+        ...PARIS_HEADER,
+        '3 failures in 2 processes.',
+        '',
+        '1. nightly-export: 2 failures, first 02:00:00+01:00, last 09:15:30+01:00',
+        '   latest (nightly-export#run-42): Error: quota exceeded for bucket reports',
+        '',
+        '2. billing: 1 failure, at 13:00:00+01:00',
+        '   latest (billing#2026-11-25): card processor timed out',
+        '',
+        ...FOOTER,
+      ].join('\n'),
+    );
+
+    expect(email.html).toMatch(/^<!doctype html>\n/);
+    expect(email.html).toContain('<title>failure-digest: 3 failures on 2026-11-25 (Europe/Paris)</title>');
+    expect(email.html).toContain('<h2>Failure digest for 2026-11-25 (Europe/Paris)</h2>');
+    expect(email.html).toContain('<p>Window: 00:00:00+01:00 on 2026-11-25 to 00:00:00+01:00 the next day (24 h)</p>');
+    expect(email.html).toContain('<p>3 failures in 2 processes.</p>');
+    expect(email.html).toContain('<thead><tr><th>Process</th><th>Failures</th><th>First</th><th>Last</th><th>Latest message</th></tr></thead>');
+    expect(tableRows(email.html)).toEqual([
+      ['nightly-export nightly-export#run-42', '2', '02:00:00+01:00', '09:15:30+01:00', 'Error: quota exceeded for bucket reports'],
+      ['billing billing#2026-11-25', '1', '13:00:00+01:00', '13:00:00+01:00', 'card processor timed out'],
+    ]);
+  });
+
+  it('on a day without failures, says so in a short email with no table', () => {
+    const email = renderEmail(report([]));
+    expect(email.subject).toBe('failure-digest: no failures on 2026-11-25 (Europe/Paris)');
+    expect(email.text).toBe(
+      [
+        ...PARIS_HEADER,
+        'No process failed that day.',
+        '',
+        ...FOOTER,
+      ].join('\n'),
+    );
+    expect(email.html).toContain('<p>No process failed that day.</p>');
+    expect(tableRows(email.html)).toEqual([]);
   });
 });
 

@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLogStream, type ParsedLine } from '../../shared/s3logs/read-lines.ts';
 import { formatAccessLogLine, type GeneratedRequest } from '../../infra/local/demo-s3-logs.ts';
+import { tempDirForTest } from '../support/temp-dir.ts';
 
 const T0 = Date.parse('2026-11-25T01:45:00Z');
 
@@ -56,7 +56,7 @@ describe('parseLogStream', () => {
   });
 
   it('gunzips by the magic bytes, whatever the name, and reads plain text as it is', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 's3logs-'));
+    const dir = await tempDirForTest('s3logs-');
     const text = `${lines.join('\n')}\n`;
     await writeFile(join(dir, '2026-11-25-02-17-03-5A1B9C3D4E5F6071'), gzipSync(text)); // S3's naming: no extension
     await writeFile(join(dir, 'plain.log.gz'), text); // an extension that lies

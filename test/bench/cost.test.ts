@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumerInvocationsPerDay, DAYS_PER_MONTH, monthlyCost, US_EAST_1_PRICES, type CostInputs } from '../bench/cost.ts';
+import { consumerInvocationsPerDay, DAYS_PER_MONTH, monthlyCost, US_EAST_1_PRICES, type CostInputs } from './cost.ts';
 
 const INPUTS: CostInputs = {
   executionsPerDay: 1_000_000,

@@ -8,7 +8,7 @@ import {
   scanReadUnits,
   significantDigits,
   writeUnits,
-} from '../bench/capacity.ts';
+} from './capacity.ts';
 
 describe('DynamoDB item sizes by the documented rules', () => {
   it('counts a string as its UTF-8 bytes and a name as its bytes', () => {

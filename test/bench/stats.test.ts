@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLine, mean, median, percentile, ratio, rotation } from '../bench/stats.ts';
+import { fitLine, mean, median, percentile, ratio, rotation } from './stats.ts';
 
 describe('benchmark statistics', () => {
   it('interpolates percentiles between the closest ranks', () => {

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, OUT_DIR, parseBenchArgs, PUBLISHED_DIR, resultDirs } from './options.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('benchmark options', () => {
+  it('writes every run to the ignored folder only', () => {
+    expect(resultDirs(parseBenchArgs([]))).toEqual(['test/bench/out']);
+    expect(resultDirs(parseBenchArgs(['--quick']))).toEqual(['test/bench/out']);
+    expect(resultDirs(parseBenchArgs(['--json', 'r.json']))).toEqual(['test/bench/out']);
+  });
+
+  it('updates the published results only for a full run with --publish', () => {
+    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false });
+    expect(resultDirs(parseBenchArgs(['--publish']))).toEqual(['test/bench/out', 'test/bench/results']);
+  });
+
+  it('refuses --quick --publish and unknown options', () => {
+    expect(() => parseBenchArgs(['--quick', '--publish'])).toThrow(new BenchUsageError('--publish needs a full run: drop --quick'));
+    expect(() => parseBenchArgs(['--publish', '--quick'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--json'])).toThrow(BenchUsageError);
+  });
+
+  it('keeps its own output out of git and the published results in it', () => {
+    const ignored = (file: string) => spawnSync('git', ['check-ignore', '-q', file], { cwd: ROOT }).status === 0;
+    expect(ignored(`${OUT_DIR}/latest.json`)).toBe(true);
+    expect(ignored(`${OUT_DIR}/digest-read.svg`)).toBe(true);
+    expect(ignored(`${PUBLISHED_DIR}/latest.json`)).toBe(false);
+  });
+
+  it('npm run bench -- --quick --publish stops at once with one line and exit 2', () => {
+    const published = readFileSync(new URL('results/latest.json', import.meta.url), 'utf8');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--publish'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('bench: --publish needs a full run: drop --quick (npm run bench -- --help)\n');
+    expect(readFileSync(new URL('results/latest.json', import.meta.url), 'utf8')).toBe(published);
+  });
+});

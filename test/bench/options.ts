@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE]
+
+  --quick      days of 1,000 and 10,000 failures, shorter load and fewer rounds (about two minutes)
+  --publish    also write the results to test/bench/results/ (tracked by git, shown in the README);
+               full runs only
+  --json FILE  also write the results as JSON to FILE
+Every run writes latest.json and digest-read.svg to test/bench/out/ (ignored by git).`;
+
+/** Where every run writes its results, relative to the repository. */
+export const OUT_DIR = 'test/bench/out';
+/** The results the README shows: only a full run with --publish replaces them. */
+export const PUBLISHED_DIR = 'test/bench/results';
+
+export class BenchUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchUsageError';
+  }
+}
+
+export interface BenchOptions {
+  readonly mode: 'full' | 'quick';
+  readonly publish: boolean;
+  readonly json: string | undefined;
+  readonly help: boolean;
+}
+
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        quick: { type: 'boolean' },
+        publish: { type: 'boolean' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new BenchUsageError(e instanceof Error ? e.message : String(e));
+  }
+  // A quick run measures fewer sizes with fewer rounds: it must never replace the published full results.
+  if (values.quick && values.publish) throw new BenchUsageError('--publish needs a full run: drop --quick');
+  return {
+    mode: values.quick ? 'quick' : 'full',
+    publish: values.publish === true,
+    json: values.json,
+    help: values.help === true,
+  };
+}
+
+/** The folders a run writes latest.json and digest-read.svg to, relative to the repository. */
+export function resultDirs(options: BenchOptions): string[] {
+  return options.publish ? [OUT_DIR, PUBLISHED_DIR] : [OUT_DIR];
+}
