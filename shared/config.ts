@@ -1,4 +1,5 @@
-import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from './tables.ts';
+import { SUMMARY_TABLE } from './summary/model/table.ts';
+import { EXECUTION_LOG_TABLE } from './tables.ts';
 import { canonicalTimeZone } from './time/report-day.ts';
 
 export class ConfigError extends Error {

@@ -1,9 +1,9 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * The one definition of each table. The CDK stack and the local stack both
- * build their tables from these constants, so what is tested locally is what
- * is deployed.
+ * The execution-log table's one definition (the summary table's is in
+ * summary/model/table.ts). The CDK stack and the local stack both build the
+ * table from these constants, so what is tested locally is what is deployed.
  */
 export const EXECUTION_LOG_TABLE = {
   defaultName: 'execution-logs',
@@ -12,13 +12,6 @@ export const EXECUTION_LOG_TABLE = {
   gsi: { defaultName: 'gsi_status_ts', partitionKey: 'status', sortKey: 'event_ts' },
   streamViewType: 'NEW_AND_OLD_IMAGES',
   failedStatus: 'FAILED',
-} as const;
-
-export const SUMMARY_TABLE = {
-  defaultName: 'failure-digest-summary',
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'expires_at',
 } as const;
 
 export function executionLogTableInput(tableName: string, gsiName: string): CreateTableCommandInput {
@@ -43,21 +36,5 @@ export function executionLogTableInput(tableName: string, gsiName: string): Crea
       },
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType },
-  };
-}
-
-export function summaryTableInput(tableName: string): CreateTableCommandInput {
-  const t = SUMMARY_TABLE;
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: t.partitionKey, AttributeType: 'S' },
-      { AttributeName: t.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: t.partitionKey, KeyType: 'HASH' },
-      { AttributeName: t.sortKey, KeyType: 'RANGE' },
-    ],
   };
 }

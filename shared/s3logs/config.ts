@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.ts';
-import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from '../tables.ts';
+import { SUMMARY_TABLE } from '../summary/model/table.ts';
+import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { DEFAULT_GRACE_HOURS, OPERATION_PATTERN_RE, WRITES, type S3LogRules } from './rules.ts';
 
 /** What the S3 log ingester, its sweep and the `s3-logs` commands need. */

@@ -14,7 +14,7 @@ import { ensureTable } from '../../infra/local/tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import type { Pipeline } from '../../infra/local/stack.ts';
 import { freePort } from '../../infra/local/free-port.ts';
-import { summaryTableInput } from '../../shared/tables.ts';
+import { summaryTableInput } from '../../shared/summary/model/table.ts';
 import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
 
 // A zone with a 45-minute offset, and a day inside the demo generator's range.

@@ -5,7 +5,7 @@ import { uploadSentence } from '../../shared/s3logs/messages.ts';
 import type { MultipartEvent } from '../../shared/s3logs/multipart.ts';
 import { parseLogStream } from '../../shared/s3logs/read-lines.ts';
 import { classifyRecord, type S3LogRules } from '../../shared/s3logs/rules.ts';
-import { uploadEventsKey } from '../../shared/s3logs/state-keys.ts';
+import { uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
 import { evaluateUploads, type Upload } from '../../shared/s3logs/uploads.ts';
 import { generateBackupDay } from '../../infra/local/demo-s3-logs.ts';
 
