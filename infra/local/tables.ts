@@ -7,7 +7,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { DigestConfig } from '../../shared/settings/components.ts';
-import { executionLogTableInput, summaryTableInput } from '../../shared/tables.ts';
+import { summaryTableInput } from '../../shared/summary/model/table.ts';
+import { executionLogTableInput } from '../../shared/tables.ts';
 
 /** Creates a table unless it exists; true when it was created now. */
 export async function ensureTable(dynamodb: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {

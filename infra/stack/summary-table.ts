@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { SUMMARY_TABLE } from '../../shared/tables.ts';
+import { SUMMARY_TABLE } from '../../shared/summary/model/table.ts';
 
 export interface SummaryTableProps {
   /**
@@ -12,9 +12,10 @@ export interface SummaryTableProps {
 }
 
 /**
- * The per-day failure summaries and the digest's sent-markers. Entries carry
- * their own expiry (`expires_at`, set by the writers from the retention days),
- * so TTL trims the table without a sweeper.
+ * The summary table: every kind of item in shared/summary/model (per-day
+ * failure entries, the digest's sent-markers, S3 upload state, ...). Items
+ * carry their own expiry (the model's TTL attribute, set by the writers from
+ * the retention days), so TTL trims the table without a sweeper.
  */
 export class SummaryTable extends Construct {
   readonly table: dynamodb.Table;

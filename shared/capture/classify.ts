@@ -13,7 +13,7 @@ export type RecordReading =
       readonly day: string;
       readonly id: string;
       readonly raw: string;
-      readonly received_ms: number;
+      readonly receivedMs: number;
     };
 
 /** When the stream saw the write, in epoch ms (Lambda sends seconds, sometimes with a fraction). */
@@ -32,7 +32,7 @@ export function classifyStreamRecord(record: DynamoDBRecord, tz: string, nowMs: 
     day: reportDayOf(received, tz),
     id: record.dynamodb?.SequenceNumber ?? record.eventID ?? `unknown-${received}`,
     raw: JSON.stringify(record.dynamodb?.NewImage ?? record),
-    received_ms: received,
+    receivedMs: received,
   });
   if (!record.dynamodb || typeof record.dynamodb !== 'object') return unreadable('record has no dynamodb section');
   const image = record.dynamodb.NewImage as Record<string, AttributeValue> | undefined;

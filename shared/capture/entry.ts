@@ -76,8 +76,8 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
   if (msg && msg.S === undefined && msg.NULL !== true) {
     return { kind: 'unreadable', reason: `message has type ${typeOf(msg)}, expected S (string)` };
   }
-  const proc = image['process']?.S;
-  const source = image['source']?.S;
+  const proc = image[A.process]?.S;
+  const source = image[A.source]?.S;
   return {
     kind: 'failure',
     entry: {

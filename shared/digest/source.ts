@@ -1,4 +1,4 @@
-import type { DayState } from '../summary/store.ts';
+import type { DayState } from '../summary/model/day-state.ts';
 import type { DayWindow } from '../time/report-day.ts';
 import type { ReportSource } from './report.ts';
 
@@ -16,8 +16,8 @@ export function chooseSource(window: DayWindow, coverageSinceMs: number | undefi
   if (state?.incomplete) {
     return { source: 'gsi', note: `The captured summary of this day is marked incomplete (${state.reason ?? 'records were lost'}).` };
   }
-  if (state?.rebuilt_ms !== undefined) {
-    return { source: 'summary', note: `Rebuilt by reprocess at ${new Date(state.rebuilt_ms).toISOString()}.` };
+  if (state?.rebuiltMs !== undefined) {
+    return { source: 'summary', note: `Rebuilt by reprocess at ${new Date(state.rebuiltMs).toISOString()}.` };
   }
   if (coverageSinceMs === undefined) {
     return { source: 'gsi', note: 'Stream capture has not recorded any data for this zone yet.' };

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { S3LogDeps } from './deps.ts';
-import { requestItem, type FailureItem } from './items.ts';
+import { requestItem, type S3Failure } from './items.ts';
 import { isOk, type MultipartEvent } from './multipart.ts';
 import { parseLogStream } from './read-lines.ts';
 import { classifyRecord } from './rules.ts';
@@ -56,7 +56,7 @@ export async function ingestLogs(
 ): Promise<IngestResult> {
   const touched = new Map<string, ObjectRef>();
   let steps: MultipartEvent[] = [];
-  let failures: FailureItem[] = [];
+  let failures: S3Failure[] = [];
   let objects = 0;
   let records = 0;
   let malformed = 0;

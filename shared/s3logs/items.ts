@@ -1,30 +1,29 @@
 import { createHash } from 'node:crypto';
-import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { failedStepMessage, lateCompletionLogMessage, requestMessage, strayMessage, uploadOutcomeMessage } from './messages.ts';
 import type { MultipartEvent } from './multipart.ts';
 import { recordTimeMs, type AccessLogRecord } from './record.ts';
 import { decodeKey, operationInScope, type S3LogRules } from './rules.ts';
 import { DECIDED_FATES, FAILED_FATES, type KeyEvaluation, type Upload } from './uploads.ts';
 
-/** The `source` the digest shows for failures found in S3 server access logs. */
-export const S3_ACCESS_LOG_SOURCE = 's3-access-log';
-
-/** A FAILED item of the execution-log table, in the schema every writer uses, plus where it came from. */
-export interface FailureItem {
+/**
+ * One failure found in S3 server access logs, as the ingester writes it into
+ * the execution-log table (log-item.ts gives its item) for the pipeline to
+ * capture like any writer's.
+ */
+export interface S3Failure {
   readonly pk: string;
-  readonly status: typeof EXECUTION_LOG_TABLE.failedStatus;
-  readonly event_ts: number;
+  readonly eventTs: number;
   readonly message: string;
   /** The digest groups by it: one line per object. */
   readonly process: string;
-  readonly source: typeof S3_ACCESS_LOG_SOURCE;
-  readonly s3_bucket: string;
-  readonly s3_key?: string;
-  readonly request_id?: string;
+  readonly bucket: string;
+  /** As logged (URL-encoded); none for a bucket request. */
+  readonly key?: string;
+  readonly requestId?: string;
   readonly operation?: string;
-  readonly http_status?: number;
-  readonly error_code?: string;
-  readonly upload_id?: string;
+  readonly httpStatus?: number;
+  readonly errorCode?: string;
+  readonly uploadId?: string;
   /**
    * How much of its upload the message was written from (requests seen, and
    * whether the outcome was decided). A write with less evidence never
@@ -61,53 +60,51 @@ export function uploadPk(u: Upload): string {
   return fit(`${objectName(u.bucket, u.key)}#${id}#upload`);
 }
 
-function base(bucket: string, loggedKey: string | null): Pick<FailureItem, 'status' | 'process' | 'source' | 's3_bucket' | 's3_key'> {
+function base(bucket: string, loggedKey: string | null): Pick<S3Failure, 'process' | 'bucket' | 'key'> {
   return {
-    status: EXECUTION_LOG_TABLE.failedStatus,
     process: fit(objectName(bucket, loggedKey)),
-    source: S3_ACCESS_LOG_SOURCE,
-    s3_bucket: bucket,
-    ...(loggedKey ? { s3_key: loggedKey } : {}),
+    bucket,
+    ...(loggedKey ? { key: loggedKey } : {}),
   };
 }
 
-function stepFields(e: MultipartEvent): Partial<FailureItem> {
+function stepFields(e: MultipartEvent): Partial<S3Failure> {
   return {
-    request_id: e.requestId,
+    requestId: e.requestId,
     operation: e.operation,
-    ...(e.httpStatus !== null ? { http_status: e.httpStatus } : {}),
-    ...(e.errorCode !== null ? { error_code: e.errorCode } : {}),
-    ...(e.uploadId !== null ? { upload_id: e.uploadId } : {}),
+    ...(e.httpStatus !== null ? { httpStatus: e.httpStatus } : {}),
+    ...(e.errorCode !== null ? { errorCode: e.errorCode } : {}),
+    ...(e.uploadId !== null ? { uploadId: e.uploadId } : {}),
   };
 }
 
 /** A failed request outside any tracked upload. */
-export function requestItem(r: AccessLogRecord & { request_id: string }): FailureItem {
+export function requestItem(r: AccessLogRecord & { request_id: string }): S3Failure {
   return {
     ...base(r.bucket, r.key),
     pk: requestPk(r.bucket, r.key, r.request_id),
-    event_ts: recordTimeMs(r),
+    eventTs: recordTimeMs(r),
     message: requestMessage(r),
-    request_id: r.request_id,
+    requestId: r.request_id,
     ...(r.operation ? { operation: r.operation } : {}),
-    ...(r.http_status !== null ? { http_status: r.http_status } : {}),
-    ...(r.error_code ? { error_code: r.error_code } : {}),
+    ...(r.http_status !== null ? { httpStatus: r.http_status } : {}),
+    ...(r.error_code ? { errorCode: r.error_code } : {}),
   };
 }
 
 const evidenceOf = (u: Upload) => u.events.length * 2 + (DECIDED_FATES.has(u.fate) ? 1 : 0);
 
-function uploadItems(u: Upload, rules: S3LogRules): FailureItem[] {
+function uploadItems(u: Upload, rules: S3LogRules): S3Failure[] {
   const evidence = evidenceOf(u);
-  const items: FailureItem[] = u.failed
+  const items: S3Failure[] = u.failed
     .filter((e) => operationInScope(rules, e.operation))
     .map((e) => ({
       ...base(u.bucket, u.key),
       ...stepFields(e),
       pk: requestPk(u.bucket, u.key, e.requestId),
-      event_ts: e.ts,
+      eventTs: e.ts,
       message: failedStepMessage(u, e, rules.graceMs),
-      ...(u.uploadId !== null ? { upload_id: u.uploadId } : {}),
+      ...(u.uploadId !== null ? { uploadId: u.uploadId } : {}),
       evidence,
     }));
   if (FAILED_FATES.has(u.fate)) {
@@ -115,10 +112,10 @@ function uploadItems(u: Upload, rules: S3LogRules): FailureItem[] {
     items.push({
       ...base(u.bucket, u.key),
       pk: uploadPk(u),
-      event_ts: u.startMs,
+      eventTs: u.startMs,
       message: uploadOutcomeMessage(u, rules.graceMs),
-      ...(u.init ? { request_id: u.init.requestId, operation: u.init.operation } : {}),
-      ...(u.uploadId !== null ? { upload_id: u.uploadId } : {}),
+      ...(u.init ? { requestId: u.init.requestId, operation: u.init.operation } : {}),
+      ...(u.uploadId !== null ? { uploadId: u.uploadId } : {}),
       evidence,
     });
   }
@@ -126,14 +123,14 @@ function uploadItems(u: Upload, rules: S3LogRules): FailureItem[] {
 }
 
 /** Every FAILED item one object's uploads call for, judged as `evaluateUploads` judged them. Pure. */
-export function itemsForKey(evaluation: KeyEvaluation, rules: S3LogRules): FailureItem[] {
+export function itemsForKey(evaluation: KeyEvaluation, rules: S3LogRules): S3Failure[] {
   const strays = evaluation.strays
     .filter((e) => operationInScope(rules, e.operation))
     .map((e) => ({
       ...base(e.bucket, e.key),
       ...stepFields(e),
       pk: requestPk(e.bucket, e.key, e.requestId),
-      event_ts: e.ts,
+      eventTs: e.ts,
       message: strayMessage(e),
       evidence: 1,
     }));
@@ -147,17 +144,17 @@ export function itemsForKey(evaluation: KeyEvaluation, rules: S3LogRules): Failu
  * stays on record, as every FAILED write does; its message says what
  * happened. Pure.
  */
-export function correctionsForKey(evaluation: KeyEvaluation, rules: S3LogRules): FailureItem[] {
+export function correctionsForKey(evaluation: KeyEvaluation, rules: S3LogRules): S3Failure[] {
   return evaluation.uploads
     .filter((u) => u.fate === 'completed' && u.init !== null)
     .map((u) => ({
       ...base(u.bucket, u.key),
       pk: uploadPk(u),
-      event_ts: u.startMs,
+      eventTs: u.startMs,
       message: lateCompletionLogMessage(u, rules.graceMs),
-      request_id: u.init!.requestId,
+      requestId: u.init!.requestId,
       operation: u.init!.operation,
-      ...(u.uploadId !== null ? { upload_id: u.uploadId } : {}),
+      ...(u.uploadId !== null ? { uploadId: u.uploadId } : {}),
       evidence: evidenceOf(u),
     }));
 }

@@ -1,26 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll } from '../aws/batch-write.ts';
-import type { MultipartEvent, MultipartRole } from './multipart.ts';
+import { expr, namesOf, setFields, type NamedExpression } from '../aws/expression.ts';
+import { expiresAt, keyItem, keyOf, SUMMARY_TABLE, type SummaryItem } from '../summary/model/table.ts';
+import { sortKeyFrom, sortKeyUntil, uploadEventFromItem, uploadEventItem, uploadEventsKey } from '../summary/model/upload-events.ts';
 import {
-  sortKeyFrom,
-  sortKeyUntil,
-  uploadEventSortKey,
-  uploadEventsKey,
-  uploadStartsKey,
+  decidedFields,
+  openStartFromItem,
+  UPLOAD_START,
+  uploadStartItem,
+  uploadStartKey,
   uploadStartsKeys,
-} from './state-keys.ts';
+  type OpenStart,
+} from '../summary/model/upload-starts.ts';
+import type { MultipartEvent } from './multipart.ts';
 import type { UploadFate } from './uploads.ts';
 
-const DAY_MS = 86_400_000;
-
-/** An upload start the sweep still has to judge. */
-export interface OpenStart {
-  readonly bucket: string;
-  readonly key: string;
-  readonly startMs: number;
-  readonly requestId: string;
-}
+const PK = SUMMARY_TABLE.partitionKey;
+const SK = SUMMARY_TABLE.sortKey;
 
 /**
  * The multipart requests seen so far, kept in the summary table so that a
@@ -35,51 +32,28 @@ export class UploadStateStore {
     private readonly retentionDays: number,
   ) {}
 
-  private expiresAt(ms: number): number {
-    return Math.floor((ms + this.retentionDays * DAY_MS) / 1000);
-  }
-
   async putEvents(events: readonly MultipartEvent[]): Promise<void> {
-    const items = new Map<string, Record<string, unknown>>();
+    // One batch may not put the same key twice.
+    const items = new Map<string, SummaryItem>();
     for (const e of events) {
-      const pk = uploadEventsKey(e.bucket, e.key);
-      const sk = uploadEventSortKey(e.ts, e.requestId);
-      items.set(`${pk}\u0000${sk}`, {
-        pk,
-        sk,
-        bucket: e.bucket,
-        key: e.key,
-        ts: e.ts,
-        request_id: e.requestId,
-        operation: e.operation,
-        role: e.role,
-        http_status: e.httpStatus,
-        error_code: e.errorCode,
-        upload_id: e.uploadId,
-        part_number: e.partNumber,
-        expires_at: this.expiresAt(e.ts),
-      });
+      const item = uploadEventItem(e, expiresAt(e.ts, this.retentionDays));
+      const { pk, sk } = keyOf(item);
+      items.set(`${pk}\u0000${sk}`, item);
     }
     await batchPutAll(this.doc, this.tableName, [...items.values()]);
   }
 
   /** Records successful starts for the sweep; a start already judged keeps its verdict. */
   async putStarts(inits: readonly MultipartEvent[]): Promise<void> {
+    const absent = expr`attribute_not_exists(${PK})`;
     for (const e of inits) {
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              pk: uploadStartsKey(e.ts),
-              sk: uploadEventSortKey(e.ts, e.requestId),
-              bucket: e.bucket,
-              key: e.key,
-              start_ms: e.ts,
-              request_id: e.requestId,
-              expires_at: this.expiresAt(e.ts),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            Item: uploadStartItem(e, expiresAt(e.ts, this.retentionDays)),
+            ConditionExpression: absent.expression,
+            ExpressionAttributeNames: absent.names,
           }),
         );
       } catch (err) {
@@ -91,21 +65,11 @@ export class UploadStateStore {
   /** One object's multipart requests from `fromMs` on, oldest first; read consistently, right after writing them. */
   async readEvents(bucket: string, key: string, fromMs: number): Promise<MultipartEvent[]> {
     const out: MultipartEvent[] = [];
-    for await (const item of this.query(uploadEventsKey(bucket, key), 'sk >= :from', { ':from': sortKeyFrom(fromMs) })) {
+    const range = expr`${SK} >= :from`;
+    for await (const item of this.query(uploadEventsKey(bucket, key), range, { ':from': sortKeyFrom(fromMs) })) {
+      const e = uploadEventFromItem(item);
       // A hashed partition key could in theory hold two objects' requests.
-      if (item['key'] !== key || item['bucket'] !== bucket) continue;
-      out.push({
-        bucket,
-        key,
-        ts: Number(item['ts']),
-        requestId: String(item['request_id']),
-        operation: String(item['operation']),
-        role: item['role'] as MultipartRole,
-        httpStatus: typeof item['http_status'] === 'number' ? item['http_status'] : null,
-        errorCode: typeof item['error_code'] === 'string' ? item['error_code'] : null,
-        uploadId: typeof item['upload_id'] === 'string' ? item['upload_id'] : null,
-        partNumber: typeof item['part_number'] === 'number' ? item['part_number'] : null,
-      });
+      if (e.key === key && e.bucket === bucket) out.push(e);
     }
     return out;
   }
@@ -113,29 +77,28 @@ export class UploadStateStore {
   /** Starts from `fromMs` to `untilMs` not judged yet. */
   async listOpenStarts(fromMs: number, untilMs: number): Promise<OpenStart[]> {
     const out: OpenStart[] = [];
+    const range = expr`${SK} BETWEEN :from AND :until`;
+    const undecided = expr`attribute_not_exists(${UPLOAD_START.attributes.decided})`;
     for (const pk of uploadStartsKeys(fromMs, untilMs)) {
-      const items = this.query(pk, 'sk BETWEEN :from AND :until', { ':from': sortKeyFrom(fromMs), ':until': sortKeyUntil(untilMs) }, {
-        expression: 'attribute_not_exists(#decided)',
-        names: { '#decided': 'decided' },
-      });
-      for await (const item of items) {
-        out.push({ bucket: String(item['bucket']), key: String(item['key']), startMs: Number(item['start_ms']), requestId: String(item['request_id']) });
-      }
+      const items = this.query(pk, range, { ':from': sortKeyFrom(fromMs), ':until': sortKeyUntil(untilMs) }, undecided);
+      for await (const item of items) out.push(openStartFromItem(item));
     }
     return out;
   }
 
   /** Records the verdict on a start, so the sweep stops reading it. */
   async markDecided(init: MultipartEvent, fate: UploadFate): Promise<void> {
+    const update = setFields(decidedFields(fate));
+    const present = expr`attribute_exists(${PK})`;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: uploadStartsKey(init.ts), sk: uploadEventSortKey(init.ts, init.requestId) },
-          UpdateExpression: 'SET #decided = :fate',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#decided': 'decided' },
-          ExpressionAttributeValues: { ':fate': fate },
+          Key: keyItem(uploadStartKey(init)),
+          UpdateExpression: update.expression,
+          ConditionExpression: present.expression,
+          ExpressionAttributeNames: namesOf(update, present),
+          ExpressionAttributeValues: update.values,
         }),
       );
     } catch (err) {
@@ -145,17 +108,19 @@ export class UploadStateStore {
 
   private async *query(
     pk: string,
-    skCondition: string,
+    range: NamedExpression,
     values: Record<string, unknown>,
-    filter?: { readonly expression: string; readonly names: Record<string, string> },
-  ): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Record<string, unknown> | undefined;
+    filter?: NamedExpression,
+  ): AsyncGenerator<SummaryItem> {
+    const key = expr`${PK} = :pk`;
+    let startKey: SummaryItem | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: `pk = :pk AND ${skCondition}`,
-          ...(filter ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names } : {}),
+          KeyConditionExpression: `${key.expression} AND ${range.expression}`,
+          ...(filter ? { FilterExpression: filter.expression } : {}),
+          ExpressionAttributeNames: namesOf(key, range, ...(filter ? [filter] : [])),
           ExpressionAttributeValues: { ':pk': pk, ...values },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,

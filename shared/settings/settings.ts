@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { EXECUTION_LOG_TABLE, SUMMARY_TABLE } from '../tables.ts';
+import { SUMMARY_TABLE } from '../summary/model/table.ts';
+import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import * as check from './checks.ts';
 import type { Check } from './checks.ts';
 

@@ -8,8 +8,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
-import { allDayKeys, coverageKey, dayKey, dayStateKey, entryKey, sentMarkerKey, shardOf, unreadableKey } from './keys.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
+import { expr, namesOf, setFields } from '../aws/expression.ts';
+import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
+import { allDayKeys, dayEntryFromItem, dayEntryItem } from './model/day-entry.ts';
+import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
+import { claimItem, SENT_MARKER, sentFields, sentMarkerFromItem, sentMarkerKey, type SentInfo, type SentMarker } from './model/sent-marker.ts';
+import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
+import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
 
 /** Read statistics, so the benchmark can compare access paths. */
 export interface ReadStats {
@@ -17,28 +23,13 @@ export interface ReadStats {
   rcu: number;
 }
 
-export interface UnreadableRecord {
-  readonly id: string;
-  readonly reason: string;
-  readonly raw: string;
-  readonly received_ms: number;
-  readonly day: string;
-}
-
-export interface DayState {
-  readonly incomplete: boolean;
-  readonly reason?: string;
-  readonly rebuilt_ms?: number;
-}
-
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly token: string }
   | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
   | { readonly kind: 'in-progress'; readonly leaseUntilMs: number };
 
-// A stored raw image stays far below DynamoDB's 400 KB item limit.
-const MAX_RAW_CHARS = 32_000;
-const DAY_MS = 86_400_000;
+const PK = SUMMARY_TABLE.partitionKey;
+const SENT = SENT_MARKER.attributes;
 
 export class SummaryStore {
   constructor(
@@ -47,21 +38,8 @@ export class SummaryStore {
     private readonly retentionDays: number,
   ) {}
 
-  private expiresAt(eventMs: number): number {
-    return Math.floor((eventMs + this.retentionDays * DAY_MS) / 1000);
-  }
-
-  entryItem(entry: FailureEntry, tz: string, day: string): Record<string, unknown> {
-    return {
-      pk: dayKey(tz, day, shardOf(entry.pk, entry.event_ts)),
-      sk: entryKey(entry.event_ts, entry.pk),
-      spk: entry.pk,
-      proc: entry.process,
-      ts: entry.event_ts,
-      msg: entry.message,
-      src: entry.source,
-      expires_at: this.expiresAt(entry.event_ts),
-    };
+  private entryItem(entry: FailureEntry, tz: string, day: string): SummaryItem {
+    return dayEntryItem(entry, tz, day, expiresAt(entry.event_ts, this.retentionDays));
   }
 
   /** Deterministic key and the same content: a redelivered record rewrites the same item. */
@@ -75,34 +53,15 @@ export class SummaryStore {
   }
 
   async putUnreadable(tz: string, record: UnreadableRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: unreadableKey(tz, record.day),
-          sk: record.id,
-          reason: record.reason,
-          raw: record.raw.length > MAX_RAW_CHARS ? `${record.raw.slice(0, MAX_RAW_CHARS)}…` : record.raw,
-          received_ms: record.received_ms,
-          expires_at: this.expiresAt(record.received_ms),
-        },
-      }),
-    );
+    const item = unreadableItem(tz, record, expiresAt(record.receivedMs, this.retentionDays));
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async readDay(tz: string, date: string, stats?: ReadStats): Promise<FailureEntry[]> {
     const shards = await Promise.all(
       allDayKeys(tz, date).map(async (pk) => {
         const out: FailureEntry[] = [];
-        for await (const item of this.query(pk, stats)) {
-          out.push({
-            pk: String(item['spk']),
-            process: String(item['proc']),
-            event_ts: Number(item['ts']),
-            message: String(item['msg'] ?? ''),
-            source: String(item['src'] ?? ''),
-          });
-        }
+        for await (const item of this.query(pk, stats)) out.push(dayEntryFromItem(item));
         return out;
       }),
     );
@@ -111,25 +70,19 @@ export class SummaryStore {
 
   async listUnreadable(tz: string, date: string): Promise<UnreadableRecord[]> {
     const out: UnreadableRecord[] = [];
-    for await (const item of this.query(unreadableKey(tz, date))) {
-      out.push({
-        id: String(item['sk']),
-        reason: String(item['reason']),
-        raw: String(item['raw']),
-        received_ms: Number(item['received_ms']),
-        day: date,
-      });
-    }
+    for await (const item of this.query(unreadableKey(tz, date))) out.push(unreadableFromItem(item, date));
     return out;
   }
 
-  private async *query(pk: string, stats?: ReadStats): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Record<string, unknown> | undefined;
+  private async *query(pk: string, stats?: ReadStats): AsyncGenerator<SummaryItem> {
+    const key = expr`${PK} = :pk`;
+    let startKey: SummaryItem | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
+          KeyConditionExpression: key.expression,
+          ExpressionAttributeNames: key.names,
           ExpressionAttributeValues: { ':pk': pk },
           ExclusiveStartKey: startKey,
           ReturnConsumedCapacity: 'TOTAL',
@@ -144,19 +97,26 @@ export class SummaryStore {
     } while (startKey);
   }
 
+  private async get(key: SummaryKey): Promise<SummaryItem | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyItem(key), ConsistentRead: true }));
+    return out.Item;
+  }
+
   async getCoverage(tz: string): Promise<number | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: coverageKey(tz), ConsistentRead: true }));
-    return out.Item ? Number(out.Item['since_ms']) : undefined;
+    const item = await this.get(coverageKey(tz));
+    return item ? coverageFromItem(item) : undefined;
   }
 
   /** Records since when capture has seen every write, unless an earlier start is already recorded. */
   async ensureCoverage(tz: string, sinceMs: number): Promise<void> {
+    const condition = expr`attribute_not_exists(${PK}) OR ${COVERAGE.attributes.sinceMs} > :since`;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...coverageKey(tz), since_ms: sinceMs },
-          ConditionExpression: 'attribute_not_exists(pk) OR since_ms > :since',
+          Item: coverageItem(tz, sinceMs),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
           ExpressionAttributeValues: { ':since': sinceMs },
         }),
       );
@@ -166,34 +126,25 @@ export class SummaryStore {
   }
 
   async getDayState(tz: string, date: string): Promise<DayState | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: dayStateKey(tz, date), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const rebuilt = out.Item['rebuilt_ms'];
-    return {
-      incomplete: out.Item['incomplete'] === true,
-      ...(typeof out.Item['reason'] === 'string' ? { reason: out.Item['reason'] } : {}),
-      ...(typeof rebuilt === 'number' ? { rebuilt_ms: rebuilt } : {}),
-    };
+    const item = await this.get(dayStateKey(tz, date));
+    return item ? dayStateFromItem(item) : undefined;
   }
 
   async markIncomplete(tz: string, date: string, reason: string): Promise<void> {
+    const update = setFields(incompleteFields(reason));
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: dayStateKey(tz, date),
-        UpdateExpression: 'SET incomplete = :t, reason = :r',
-        ExpressionAttributeValues: { ':t': true, ':r': reason },
+        Key: keyItem(dayStateKey(tz, date)),
+        UpdateExpression: update.expression,
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
       }),
     );
   }
 
   async markRebuilt(tz: string, date: string, nowMs: number): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...dayStateKey(tz, date), incomplete: false, rebuilt_ms: nowMs },
-      }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: rebuiltDayStateItem(tz, date, nowMs) }));
   }
 
   /**
@@ -203,17 +154,18 @@ export class SummaryStore {
    */
   async claimSend(tz: string, date: string, nowMs: number, leaseMs: number, force: boolean): Promise<ClaimResult> {
     const token = `${nowMs}-${Math.random().toString(36).slice(2, 10)}`;
+    const free = expr`attribute_not_exists(${PK}) OR (${SENT.state} = :sending AND ${SENT.leaseUntilMs} < :now)`;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...sentMarkerKey(tz, date), state: 'sending', claim_token: token, lease_until_ms: nowMs + leaseMs },
+          Item: claimItem(tz, date, token, nowMs + leaseMs),
           ...(force
             ? {}
             : {
-                ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND lease_until_ms < :now)',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':sending': 'sending', ':now': nowMs },
+                ConditionExpression: free.expression,
+                ExpressionAttributeNames: free.names,
+                ExpressionAttributeValues: { ':sending': SENT_MARKER.states.sending, ':now': nowMs },
               }),
         }),
       );
@@ -221,39 +173,42 @@ export class SummaryStore {
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const held = await this.getSentMarker(tz, date);
-      if (held?.['state'] === 'sent') {
-        return { kind: 'already-sent', sentMs: Number(held['sent_ms']), messageId: String(held['message_id']) };
-      }
-      return { kind: 'in-progress', leaseUntilMs: Number(held?.['lease_until_ms'] ?? 0) };
+      if (held?.state === 'sent') return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
+      return { kind: 'in-progress', leaseUntilMs: held?.leaseUntilMs ?? 0 };
     }
   }
 
-  async getSentMarker(tz: string, date: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: sentMarkerKey(tz, date), ConsistentRead: true }));
-    return out.Item;
+  async getSentMarker(tz: string, date: string): Promise<SentMarker | undefined> {
+    const item = await this.get(sentMarkerKey(tz, date));
+    return item ? sentMarkerFromItem(item) : undefined;
   }
 
-  async confirmSend(tz: string, date: string, token: string, info: { messageId: string; sentMs: number; count: number; source: string }): Promise<void> {
+  async confirmSend(tz: string, date: string, token: string, info: SentInfo): Promise<void> {
+    const set = setFields(sentFields(info));
+    const remove = expr`REMOVE ${SENT.leaseUntilMs}`;
+    const condition = expr`${SENT.claimToken} = :token`;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: sentMarkerKey(tz, date),
-        UpdateExpression: 'SET #state = :sent, message_id = :id, sent_ms = :at, failure_count = :n, report_source = :src REMOVE lease_until_ms',
-        ConditionExpression: 'claim_token = :token',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':id': info.messageId, ':at': info.sentMs, ':n': info.count, ':src': info.source, ':token': token },
+        Key: keyItem(sentMarkerKey(tz, date)),
+        UpdateExpression: `${set.expression} ${remove.expression}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: namesOf(set, remove, condition),
+        ExpressionAttributeValues: { ...set.values, ':token': token },
       }),
     );
   }
 
   /** Gives the claim back after a failed send, so the next attempt may send. */
   async releaseSend(tz: string, date: string, token: string): Promise<void> {
+    const condition = expr`${SENT.claimToken} = :token`;
     try {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: sentMarkerKey(tz, date),
-          ConditionExpression: 'claim_token = :token',
+          Key: keyItem(sentMarkerKey(tz, date)),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
           ExpressionAttributeValues: { ':token': token },
         }),
       );

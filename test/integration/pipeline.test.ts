@@ -3,7 +3,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
-import { allDayKeys } from '../../shared/summary/keys.ts';
+import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import type { Pipeline } from '../../infra/local/stack.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';

@@ -17,7 +17,7 @@ import { ensureTable } from '../../infra/local/tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import type { OnFailureRecord } from '../../infra/local/stream-poller.ts';
 import { freePort } from '../../infra/local/free-port.ts';
-import { summaryTableInput } from '../../shared/tables.ts';
+import { summaryTableInput } from '../../shared/summary/model/table.ts';
 import { dropTables, mailbox, startTestPipeline, testClients, testConfig, type TestPipeline } from '../support/local.ts';
 
 // A zone with a 45-minute offset, and a day inside the demo generator's range.

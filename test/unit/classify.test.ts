@@ -270,7 +270,7 @@ describe('classifyStreamRecord on unreadable FAILED records', () => {
     const reading = expectUnreadable(classifyStreamRecord(record, TZ, NOW));
     expect(reading.reason).toMatch(reason);
     expect(reading.day).toBe('2026-11-26');
-    expect(reading.received_ms).toBe(ARRIVED_S * 1000);
+    expect(reading.receivedMs).toBe(ARRIVED_S * 1000);
     expect(reading.id).toBe(record.dynamodb!.SequenceNumber);
     expect(JSON.parse(reading.raw)).toEqual(image);
   });
@@ -281,7 +281,7 @@ describe('classifyStreamRecord on unreadable FAILED records', () => {
     const reading = expectUnreadable(classifyStreamRecord(record, TZ, NOW));
     expect(reading.reason).toMatch(/no dynamodb section/);
     expect(reading.day).toBe('2026-11-26');
-    expect(reading.received_ms).toBe(NOW);
+    expect(reading.receivedMs).toBe(NOW);
     expect(reading.id).toBe('875a6e2b07e9c20f47730c69e960bc00');
     expect(JSON.parse(reading.raw)).toMatchObject({ eventID: '875a6e2b07e9c20f47730c69e960bc00', eventName: 'INSERT' });
   });

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DAY_SHARDS,
-  allDayKeys,
-  coverageKey,
-  dayKey,
-  dayStateKey,
-  entryKey,
-  fnv1a,
-  sentMarkerKey,
-  shardOf,
-  unreadableKey,
-} from '../../shared/summary/keys.ts';
+import { coverageKey } from '../../shared/summary/model/coverage.ts';
+import { DAY_SHARDS, allDayKeys, dayKey, entryKey, fnv1a, shardOf } from '../../shared/summary/model/day-entry.ts';
+import { dayStateKey } from '../../shared/summary/model/day-state.ts';
+import { sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
+import { unreadableKey } from '../../shared/summary/model/unreadable.ts';
+import { sortKeyFrom, sortKeyUntil, uploadEventSortKey, uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
+import { uploadStartKey, uploadStartsKey, uploadStartsKeys } from '../../shared/summary/model/upload-starts.ts';
 
 const TS = Date.parse('2026-11-25T08:15:30.123Z');
 
@@ -29,10 +24,6 @@ describe('shardOf', () => {
     expect(Number.isInteger(first)).toBe(true);
     expect(first).toBeGreaterThanOrEqual(0);
     expect(first).toBeLessThan(DAY_SHARDS);
-  });
-
-  it('has 8 shards by default', () => {
-    expect(DAY_SHARDS).toBe(8);
   });
 
   it('spreads 10,000 different pks roughly evenly over every shard', () => {
@@ -123,5 +114,37 @@ describe('other keys', () => {
     expect(coverageKey('Europe/Paris')).toEqual({ pk: 'COVERAGE#Europe/Paris', sk: 'COVERAGE' });
     expect(dayStateKey('Europe/Paris', '2026-11-25')).toEqual({ pk: 'DAYSTATE#Europe/Paris#2026-11-25', sk: 'STATE' });
     expect(sentMarkerKey('Europe/Paris', '2026-11-25')).toEqual({ pk: 'SENT#Europe/Paris#2026-11-25', sk: 'SENT' });
+  });
+});
+
+describe('upload state keys', () => {
+  const T = Date.parse('2026-11-25T23:59:59.250Z');
+
+  it("files one object's requests in one partition, oldest first", () => {
+    expect(uploadEventsKey('acme-backup-vault', 'recordings/a%20b.tar')).toBe('S3MPU#acme-backup-vault#recordings/a%20b.tar');
+    expect(uploadEventSortKey(T, 'REQ1')).toBe('2026-11-25T23:59:59.250Z#REQ1');
+    const keys = [uploadEventSortKey(T + 1, 'AAA'), uploadEventSortKey(T, 'ZZZ')].sort();
+    expect(keys).toEqual([uploadEventSortKey(T, 'ZZZ'), uploadEventSortKey(T + 1, 'AAA')]);
+  });
+
+  it('hashes an object key too long for a partition key, and keeps two such keys apart', () => {
+    const long = 'x%25'.repeat(1000);
+    const pk = uploadEventsKey('b-1', long);
+    expect(pk).toMatch(/^S3MPU#b-1#sha256:[0-9a-f]{64}$/);
+    expect(uploadEventsKey('b-1', `${long}y`)).not.toBe(pk);
+  });
+
+  it('bounds a time range so every request id of its first and last millisecond is inside', () => {
+    const sk = uploadEventSortKey(T, 'ZZZZZZZZZZZZZZZZ');
+    expect(sortKeyFrom(T) <= sk && sk <= sortKeyUntil(T)).toBe(true);
+    expect(uploadEventSortKey(T - 1, 'ZZZ') < sortKeyFrom(T)).toBe(true);
+    expect(uploadEventSortKey(T + 1, 'AAA') > sortKeyUntil(T)).toBe(true);
+  });
+
+  it('files starts by the UTC day they began, and lists every day of a range', () => {
+    expect(uploadStartsKey(T)).toBe('S3MPU-START#2026-11-25');
+    expect(uploadStartKey({ ts: T, requestId: 'REQ1' })).toEqual({ pk: 'S3MPU-START#2026-11-25', sk: '2026-11-25T23:59:59.250Z#REQ1' });
+    expect(uploadStartsKeys(T, T + 1_000)).toEqual(['S3MPU-START#2026-11-25', 'S3MPU-START#2026-11-26']);
+    expect(uploadStartsKeys(Date.parse('2026-11-24T00:00:00Z'), Date.parse('2026-11-24T23:59:59.999Z'))).toEqual(['S3MPU-START#2026-11-24']);
   });
 });

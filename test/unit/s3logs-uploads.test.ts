@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { correctionsForKey, itemsForKey, objectName, requestItem, requestPk, S3_ACCESS_LOG_SOURCE, uploadPk } from '../../shared/s3logs/items.ts';
+import { correctionsForKey, itemsForKey, objectName, requestItem, requestPk, uploadPk } from '../../shared/s3logs/items.ts';
+import { executionLogItem, S3_ACCESS_LOG_SOURCE } from '../../shared/s3logs/log-item.ts';
 import { uploadSentence } from '../../shared/s3logs/messages.ts';
 import type { MultipartEvent } from '../../shared/s3logs/multipart.ts';
 import { parseLogStream } from '../../shared/s3logs/read-lines.ts';
 import { classifyRecord, type S3LogRules } from '../../shared/s3logs/rules.ts';
-import { uploadEventsKey } from '../../shared/s3logs/state-keys.ts';
+import { uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
 import { evaluateUploads, type Upload } from '../../shared/s3logs/uploads.ts';
 import { generateBackupDay } from '../../infra/local/demo-s3-logs.ts';
 
@@ -148,13 +149,13 @@ describe('itemsForKey', () => {
       `s3://acme-backup-vault/${KEY}#${u.init!.requestId}#upload`,
     ]);
     for (const item of items) {
-      expect(item).toMatchObject({ status: 'FAILED', process: `s3://acme-backup-vault/${KEY}`, source: S3_ACCESS_LOG_SOURCE, s3_bucket: 'acme-backup-vault', s3_key: KEY, upload_id: 'UPLOAD-A' });
+      expect(executionLogItem(item)).toMatchObject({ status: 'FAILED', process: `s3://acme-backup-vault/${KEY}`, source: S3_ACCESS_LOG_SOURCE, s3_bucket: 'acme-backup-vault', s3_key: KEY, upload_id: 'UPLOAD-A' });
       expect(item.message.startsWith('backup-2026-11-25.tar: 3 of 120 parts failed (SlowDown), upload never completed. ')).toBe(true);
     }
     expect(items[0]!.message).toMatch(/This request: REST\.PUT\.PART 503 SlowDown, part 37, upload id UPLOAD-A, request REQ\d+\.$/);
-    expect(items[0]).toMatchObject({ operation: 'REST.PUT.PART', http_status: 503, error_code: 'SlowDown', event_ts: u.failed[0]!.ts });
+    expect(executionLogItem(items[0]!)).toMatchObject({ operation: 'REST.PUT.PART', http_status: 503, error_code: 'SlowDown', event_ts: u.failed[0]!.ts });
     // Dated at its start, so the day the upload began reports it.
-    expect(items[3]).toMatchObject({ event_ts: T0, operation: 'REST.POST.UPLOADS' });
+    expect(executionLogItem(items[3]!)).toMatchObject({ event_ts: T0, operation: 'REST.POST.UPLOADS' });
     expect(items[3]!.message).toMatch(/Upload started 2026-11-25T01:45:00Z \(request REQ\d+\), no successful REST\.POST\.UPLOAD within 6 h, upload id UPLOAD-A\.$/);
   });
 
@@ -165,7 +166,7 @@ describe('itemsForKey', () => {
     expect(early).toHaveLength(1);
     expect(early[0]!.message).toMatch(/upload not completed yet/);
     expect(decided[0]!.pk).toBe(early[0]!.pk);
-    expect(decided[0]!.event_ts).toBe(early[0]!.event_ts);
+    expect(decided[0]!.eventTs).toBe(early[0]!.eventTs);
     expect(decided[0]!.evidence).toBeGreaterThan(early[0]!.evidence!);
   });
 
@@ -179,7 +180,7 @@ describe('itemsForKey', () => {
     const events = upload(3, [], { complete: T0 + 60_000 });
     const done = evaluateUploads(events, T0 + GRACE, GRACE);
     const [correction] = correctionsForKey(done, RULES);
-    expect(correction).toMatchObject({ pk: uploadPk(done.uploads[0]!), event_ts: T0 });
+    expect(correction).toMatchObject({ pk: uploadPk(done.uploads[0]!), eventTs: T0 });
     expect(correction!.message).toMatch(/upload completed\. .*arrived only after the upload had been reported as never completed\.$/);
     const reported = itemsForKey(evaluateUploads(events.slice(0, -1), T0 + GRACE, GRACE), RULES).at(-1)!;
     expect(reported.pk).toBe(correction!.pk);

@@ -16,16 +16,16 @@ describe('chooseSource', () => {
     const choice = chooseSource(WINDOW, LONG_BEFORE, { incomplete: true, reason: 'iterator expired' });
     expect(choice.source).toBe('gsi');
     expect(choice.note).toContain('iterator expired');
-    expect(chooseSource(WINDOW, LONG_BEFORE, { incomplete: true, rebuilt_ms: LONG_BEFORE }).source).toBe('gsi');
+    expect(chooseSource(WINDOW, LONG_BEFORE, { incomplete: true, rebuiltMs: LONG_BEFORE }).source).toBe('gsi');
     expect(chooseSource(WINDOW, undefined, { incomplete: true }).note).toContain('incomplete');
   });
 
   it('uses the summary when the day was rebuilt, even without coverage', () => {
     const rebuilt = Date.parse('2026-11-26T06:00:00Z');
-    const choice = chooseSource(WINDOW, undefined, { incomplete: false, rebuilt_ms: rebuilt });
+    const choice = chooseSource(WINDOW, undefined, { incomplete: false, rebuiltMs: rebuilt });
     expect(choice.source).toBe('summary');
     expect(choice.note).toContain('2026-11-26T06:00:00.000Z');
-    expect(chooseSource(WINDOW, Date.parse('2026-11-25T12:00:00Z'), { incomplete: false, rebuilt_ms: rebuilt }).source).toBe('summary');
+    expect(chooseSource(WINDOW, Date.parse('2026-11-25T12:00:00Z'), { incomplete: false, rebuiltMs: rebuilt }).source).toBe('summary');
   });
 
   it('uses the index when capture has no coverage for the zone', () => {

@@ -1,0 +1,72 @@
+import type { FailureEntry } from '../../capture/entry.ts';
+import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
+
+/**
+ * Day entries: one item per captured failure, filed under its report day,
+ * which is what the digest reads. Every report day is spread over DAY_SHARDS
+ * partitions so a failure storm is not capped by one partition's 1,000
+ * writes/s; the shard is a hash of the entry's identity, so a redelivered
+ * record lands on the same key and never counts twice.
+ */
+export const DAY_ENTRY = {
+  prefix: 'DAY#',
+  attributes: { pk: 'spk', process: 'proc', eventTs: 'ts', message: 'msg', source: 'src' },
+} as const;
+
+export const DAY_SHARDS = 8;
+
+// Fifteen digits keep epoch milliseconds sorting as text until the year 33658.
+const TS_WIDTH = 15;
+
+/** FNV-1a, 32 bit: stable across runtimes, which a shard choice must be. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function shardOf(pk: string, eventTs: number, shards = DAY_SHARDS): number {
+  return fnv1a(`${pk}\u0000${eventTs}`) % shards;
+}
+
+export function dayKey(tz: string, date: string, shard: number): string {
+  return `${DAY_ENTRY.prefix}${tz}#${date}#${String(shard).padStart(2, '0')}`;
+}
+
+export function allDayKeys(tz: string, date: string, shards = DAY_SHARDS): string[] {
+  return Array.from({ length: shards }, (_, i) => dayKey(tz, date, i));
+}
+
+/** Sorts by time within a shard; the source key makes two failures at the same millisecond distinct. */
+export function entryKey(eventTs: number, pk: string): string {
+  return `${String(Math.floor(eventTs)).padStart(TS_WIDTH, '0')}#${pk}`;
+}
+
+export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expiresAt: number): SummaryItem {
+  const a = DAY_ENTRY.attributes;
+  return {
+    [SUMMARY_TABLE.partitionKey]: dayKey(tz, day, shardOf(entry.pk, entry.event_ts)),
+    [SUMMARY_TABLE.sortKey]: entryKey(entry.event_ts, entry.pk),
+    [a.pk]: entry.pk,
+    [a.process]: entry.process,
+    [a.eventTs]: entry.event_ts,
+    [a.message]: entry.message,
+    [a.source]: entry.source,
+    [SUMMARY_TABLE.ttlAttribute]: expiresAt,
+  };
+}
+
+/** A missing message or source reads as empty text: an entry still counts in the digest without them. */
+export function dayEntryFromItem(item: SummaryItem): FailureEntry {
+  const a = DAY_ENTRY.attributes;
+  return {
+    pk: String(item[a.pk]),
+    process: String(item[a.process]),
+    event_ts: Number(item[a.eventTs]),
+    message: String(item[a.message] ?? ''),
+    source: String(item[a.source] ?? ''),
+  };
+}

@@ -1,0 +1,45 @@
+import { keyItem, type SummaryItem, type SummaryKey } from './table.ts';
+
+/**
+ * Day state: per report day, whether its summary can be trusted. Reprocess
+ * marks a day rebuilt; lost stream records mark it incomplete, and the
+ * digest then reads the GSI instead.
+ */
+export const DAY_STATE = {
+  prefix: 'DAYSTATE#',
+  sortKey: 'STATE',
+  attributes: { incomplete: 'incomplete', reason: 'reason', rebuiltMs: 'rebuilt_ms' },
+} as const;
+
+export interface DayState {
+  readonly incomplete: boolean;
+  readonly reason?: string;
+  readonly rebuiltMs?: number;
+}
+
+export function dayStateKey(tz: string, date: string): SummaryKey {
+  return { pk: `${DAY_STATE.prefix}${tz}#${date}`, sk: DAY_STATE.sortKey };
+}
+
+/** A rebuilt day, replacing whatever state it had: the rebuild read every failure again. */
+export function rebuiltDayStateItem(tz: string, date: string, rebuiltMs: number): SummaryItem {
+  const a = DAY_STATE.attributes;
+  return { ...keyItem(dayStateKey(tz, date)), [a.incomplete]: false, [a.rebuiltMs]: rebuiltMs };
+}
+
+/** What marking a day incomplete sets; an earlier rebuild time stays. */
+export function incompleteFields(reason: string): SummaryItem {
+  const a = DAY_STATE.attributes;
+  return { [a.incomplete]: true, [a.reason]: reason };
+}
+
+export function dayStateFromItem(item: SummaryItem): DayState {
+  const a = DAY_STATE.attributes;
+  const reason = item[a.reason];
+  const rebuilt = item[a.rebuiltMs];
+  return {
+    incomplete: item[a.incomplete] === true,
+    ...(typeof reason === 'string' ? { reason } : {}),
+    ...(typeof rebuilt === 'number' ? { rebuiltMs: rebuilt } : {}),
+  };
+}

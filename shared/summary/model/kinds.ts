@@ -1,0 +1,25 @@
+import { COVERAGE } from './coverage.ts';
+import { DAY_ENTRY } from './day-entry.ts';
+import { DAY_STATE } from './day-state.ts';
+import { SENT_MARKER } from './sent-marker.ts';
+import { UNREADABLE } from './unreadable.ts';
+import { UPLOAD_EVENT } from './upload-events.ts';
+import { UPLOAD_START } from './upload-starts.ts';
+
+/**
+ * Every kind of item in the summary table, by the partition key prefix that
+ * tells it apart. They share one table, so no prefix may begin another: a
+ * new kind is registered here, and the unit tests check the prefixes.
+ */
+export const SUMMARY_KINDS = {
+  dayEntry: DAY_ENTRY.prefix,
+  unreadable: UNREADABLE.prefix,
+  coverage: COVERAGE.prefix,
+  dayState: DAY_STATE.prefix,
+  sentMarker: SENT_MARKER.prefix,
+  uploadEvent: UPLOAD_EVENT.prefix,
+  uploadStart: UPLOAD_START.prefix,
+} as const;
+
+export type SummaryKind = keyof typeof SUMMARY_KINDS;
+

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import type { FailureEntry } from '../../shared/capture/entry.ts';
+import type { MultipartEvent } from '../../shared/s3logs/multipart.ts';
+import { coverageFromItem, coverageItem, coverageKey } from '../../shared/summary/model/coverage.ts';
+import { dayEntryFromItem, dayEntryItem, dayKey } from '../../shared/summary/model/day-entry.ts';
+import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem } from '../../shared/summary/model/day-state.ts';
+import { SUMMARY_KINDS, type SummaryKind } from '../../shared/summary/model/kinds.ts';
+import { claimItem, sentFields, sentMarkerFromItem, sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
+import { expiresAt, keyItem, keyOf, SUMMARY_TABLE, summaryTableInput } from '../../shared/summary/model/table.ts';
+import { MAX_RAW_CHARS, unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from '../../shared/summary/model/unreadable.ts';
+import { uploadEventFromItem, uploadEventItem, uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
+import { decidedFields, openStartFromItem, uploadStartItem, uploadStartsKey } from '../../shared/summary/model/upload-starts.ts';
+
+// The items below are written out attribute by attribute on purpose: they are
+// the layout stored data already has, so renaming an attribute or changing a
+// key format must fail here rather than strand existing items.
+
+const TS = Date.parse('2026-11-25T08:15:30.123Z');
+const TZ = 'Europe/Paris';
+const DAY = '2026-11-25';
+const EXPIRES = 1_803_370_530;
+
+describe('the summary table', () => {
+  it('is keyed by pk and sk, both strings, with TTL on expires_at', () => {
+    expect(SUMMARY_TABLE).toMatchObject({ partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expires_at' });
+    expect(summaryTableInput('sums')).toEqual({
+      TableName: 'sums',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('expires an item the retention days after its event, in epoch seconds', () => {
+    expect(expiresAt(TS, 90)).toBe(EXPIRES);
+    expect(expiresAt(TS + 999, 90)).toBe(EXPIRES + 1);
+    expect(expiresAt(TS, 0)).toBe(Math.floor(TS / 1000));
+  });
+
+  it('names key attributes as the table does', () => {
+    expect(keyItem({ pk: 'P', sk: 'S' })).toEqual({ pk: 'P', sk: 'S' });
+    expect(keyOf({ pk: 'P', sk: 'S', other: 1 })).toEqual({ pk: 'P', sk: 'S' });
+  });
+});
+
+describe('day entries', () => {
+  const entry: FailureEntry = { pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: TS, message: 'disk full', source: 'execution-log' };
+  const stored = {
+    pk: 'DAY#Europe/Paris#2026-11-25#02',
+    sk: '001795594530123#nightly-export#run-42',
+    spk: 'nightly-export#run-42',
+    proc: 'nightly-export',
+    ts: TS,
+    msg: 'disk full',
+    src: 'execution-log',
+    expires_at: EXPIRES,
+  };
+
+  it('writes the stored layout', () => {
+    expect(dayEntryItem(entry, TZ, DAY, EXPIRES)).toEqual(stored);
+  });
+
+  it('reads it back', () => {
+    expect(dayEntryFromItem(stored)).toEqual(entry);
+    expect(dayEntryFromItem(dayEntryItem(entry, TZ, DAY, EXPIRES))).toEqual(entry);
+  });
+
+  it('files an entry under the report day it is given, not the UTC day of its time', () => {
+    const late = { ...entry, event_ts: Date.parse('2026-11-25T23:30:00Z') };
+    expect(dayEntryItem(late, TZ, '2026-11-26', EXPIRES)['pk']).toMatch(/^DAY#Europe\/Paris#2026-11-26#0\d$/);
+  });
+
+  it('reads a missing message or source as empty text', () => {
+    const { msg: _msg, src: _src, ...bare } = stored;
+    expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', source: '' });
+  });
+});
+
+describe('unreadable records', () => {
+  const record: UnreadableRecord = { id: '4900000000000000001', reason: 'event_ts is missing', raw: '{"pk":{"S":"x"}}', receivedMs: TS, day: DAY };
+  const stored = {
+    pk: 'UNREADABLE#Europe/Paris#2026-11-25',
+    sk: '4900000000000000001',
+    reason: 'event_ts is missing',
+    raw: '{"pk":{"S":"x"}}',
+    received_ms: TS,
+    expires_at: EXPIRES,
+  };
+
+  it('writes the stored layout and reads it back', () => {
+    expect(unreadableItem(TZ, record, EXPIRES)).toEqual(stored);
+    expect(unreadableFromItem(stored, DAY)).toEqual(record);
+  });
+
+  it('cuts a huge raw image, and marks the cut', () => {
+    const item = unreadableItem(TZ, { ...record, raw: 'x'.repeat(MAX_RAW_CHARS + 10) }, EXPIRES);
+    expect(item['raw']).toBe(`${'x'.repeat(MAX_RAW_CHARS)}…`);
+    expect(unreadableItem(TZ, { ...record, raw: 'x'.repeat(MAX_RAW_CHARS) }, EXPIRES)['raw']).toBe('x'.repeat(MAX_RAW_CHARS));
+  });
+});
+
+describe('coverage', () => {
+  it('writes the stored layout and reads it back', () => {
+    const stored = { pk: 'COVERAGE#Europe/Paris', sk: 'COVERAGE', since_ms: TS };
+    expect(coverageItem(TZ, TS)).toEqual(stored);
+    expect(coverageFromItem(stored)).toBe(TS);
+  });
+});
+
+describe('day state', () => {
+  it('writes a rebuilt day in the stored layout and reads it back', () => {
+    const stored = { pk: 'DAYSTATE#Europe/Paris#2026-11-25', sk: 'STATE', incomplete: false, rebuilt_ms: TS };
+    expect(rebuiltDayStateItem(TZ, DAY, TS)).toEqual(stored);
+    expect(dayStateFromItem(stored)).toEqual({ incomplete: false, rebuiltMs: TS });
+  });
+
+  it('marks a day incomplete with its reason, keeping an earlier rebuild', () => {
+    expect(incompleteFields('RetryAttemptsExhausted')).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted' });
+    const stored = { ...keyItem(dayStateKey(TZ, DAY)), incomplete: true, reason: 'RetryAttemptsExhausted', rebuilt_ms: TS };
+    expect(dayStateFromItem(stored)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', rebuiltMs: TS });
+    expect(dayStateFromItem({ ...keyItem(dayStateKey(TZ, DAY)), incomplete: true })).toEqual({ incomplete: true });
+  });
+});
+
+describe('sent markers', () => {
+  const claimed = { pk: 'SENT#Europe/Paris#2026-11-25', sk: 'SENT', state: 'sending', claim_token: 'T-1', lease_until_ms: TS + 60_000 };
+  const info = { messageId: 'msg-1', sentMs: TS + 5_000, count: 12, source: 'summary' };
+
+  it('writes a claim in the stored layout and reads it back', () => {
+    expect(claimItem(TZ, DAY, 'T-1', TS + 60_000)).toEqual(claimed);
+    expect(sentMarkerFromItem(claimed)).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: TS + 60_000 });
+  });
+
+  it('confirms a send with what was sent, and reads the confirmed marker back', () => {
+    const fields = sentFields(info);
+    expect(fields).toEqual({ state: 'sent', message_id: 'msg-1', sent_ms: TS + 5_000, failure_count: 12, report_source: 'summary' });
+    // As confirmSend leaves it: the claim's token, the lease removed.
+    const { lease_until_ms: _lease, ...rest } = claimed;
+    expect(sentMarkerFromItem({ ...rest, ...fields })).toEqual({
+      state: 'sent',
+      claimToken: 'T-1',
+      messageId: 'msg-1',
+      sentMs: TS + 5_000,
+      failureCount: 12,
+      reportSource: 'summary',
+    });
+  });
+
+  it('reads a claim without a lease as expired', () => {
+    const { lease_until_ms: _lease, ...noLease } = claimed;
+    expect(sentMarkerFromItem(noLease)).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: 0 });
+  });
+});
+
+describe('S3 multipart upload events', () => {
+  const part: MultipartEvent = {
+    bucket: 'acme-backup-vault',
+    key: 'recordings/backup%202026.tar',
+    ts: TS,
+    requestId: 'REQ0000000000042',
+    operation: 'REST.PUT.PART',
+    role: 'part',
+    httpStatus: 503,
+    errorCode: 'SlowDown',
+    uploadId: 'UPLOAD-A',
+    partNumber: 37,
+  };
+  const stored = {
+    pk: 'S3MPU#acme-backup-vault#recordings/backup%202026.tar',
+    sk: '2026-11-25T08:15:30.123Z#REQ0000000000042',
+    bucket: 'acme-backup-vault',
+    key: 'recordings/backup%202026.tar',
+    ts: TS,
+    request_id: 'REQ0000000000042',
+    operation: 'REST.PUT.PART',
+    role: 'part',
+    http_status: 503,
+    error_code: 'SlowDown',
+    upload_id: 'UPLOAD-A',
+    part_number: 37,
+    expires_at: EXPIRES,
+  };
+
+  it('writes the stored layout and reads it back', () => {
+    expect(uploadEventItem(part, EXPIRES)).toEqual(stored);
+    expect(uploadEventFromItem(stored)).toEqual(part);
+  });
+
+  it('stores what a request did not log as null, and reads null back', () => {
+    const init: MultipartEvent = { ...part, operation: 'REST.POST.UPLOADS', role: 'init', httpStatus: 200, errorCode: null, uploadId: null, partNumber: null };
+    const item = uploadEventItem(init, EXPIRES);
+    expect(item).toMatchObject({ http_status: 200, error_code: null, upload_id: null, part_number: null });
+    expect(Object.keys(item).sort()).toEqual(Object.keys(stored).sort());
+    expect(uploadEventFromItem(item)).toEqual(init);
+  });
+});
+
+describe('S3 multipart upload starts', () => {
+  const init: MultipartEvent = {
+    bucket: 'acme-backup-vault',
+    key: 'recordings/backup.tar',
+    ts: TS,
+    requestId: 'REQ0000000000001',
+    operation: 'REST.POST.UPLOADS',
+    role: 'init',
+    httpStatus: 200,
+    errorCode: null,
+    uploadId: null,
+    partNumber: null,
+  };
+  const stored = {
+    pk: 'S3MPU-START#2026-11-25',
+    sk: '2026-11-25T08:15:30.123Z#REQ0000000000001',
+    bucket: 'acme-backup-vault',
+    key: 'recordings/backup.tar',
+    start_ms: TS,
+    request_id: 'REQ0000000000001',
+    expires_at: EXPIRES,
+  };
+
+  it('writes the stored layout and reads it back as an open start', () => {
+    expect(uploadStartItem(init, EXPIRES)).toEqual(stored);
+    expect(openStartFromItem(stored)).toEqual({ bucket: 'acme-backup-vault', key: 'recordings/backup.tar', startMs: TS, requestId: 'REQ0000000000001' });
+  });
+
+  it('records a verdict as decided', () => {
+    expect(decidedFields('incomplete')).toEqual({ decided: 'incomplete' });
+  });
+});
+
+describe('the kinds of the summary table', () => {
+  // One key of each kind, built by the kind's own key builder.
+  const sampleKeys: Record<SummaryKind, string> = {
+    dayEntry: dayKey(TZ, DAY, 3),
+    unreadable: unreadableKey(TZ, DAY),
+    coverage: coverageKey(TZ).pk,
+    dayState: dayStateKey(TZ, DAY).pk,
+    sentMarker: sentMarkerKey(TZ, DAY).pk,
+    uploadEvent: uploadEventsKey('acme-backup-vault', 'recordings/backup.tar'),
+    uploadStart: uploadStartsKey(TS),
+  };
+  const kinds = Object.entries(SUMMARY_KINDS) as [SummaryKind, string][];
+
+  it.each(kinds)('no other prefix begins with the prefix of %s, nor is begun by it', (kind, prefix) => {
+    for (const [other, otherPrefix] of kinds) {
+      if (other === kind) continue;
+      expect(otherPrefix.startsWith(prefix), `${other} (${otherPrefix}) starts with ${kind} (${prefix})`).toBe(false);
+    }
+  });
+
+  it.each(kinds)('the keys of %s carry its prefix and no other kind claims them', (kind, prefix) => {
+    const key = sampleKeys[kind];
+    expect(key.startsWith(prefix)).toBe(true);
+    expect(kinds.filter(([, p]) => key.startsWith(p)).map(([k]) => k)).toEqual([kind]);
+  });
+});
