@@ -20,7 +20,7 @@ export interface PipelineOptions {
   readonly clients: Clients;
   /** Where records that exhausted their retries are written, one JSON line each. */
   readonly onFailureFile: string;
-  /** Fire the digest at REPORT_AT in REPORT_TZ. @default true */
+  /** Fire the digest daily at its local time in the report zone. @default true */
   readonly schedule?: boolean;
   /**
    * Timing of the local event source mapping. Everything else (batch size,

@@ -32,8 +32,8 @@ function placeholder(name: string): string {
 
 /**
  * An expression with its attribute names interpolated:
- * `` expr`${COVERAGE.attributes.sinceMs} > :since` `` is `#since_ms > :since`
- * with `{ '#since_ms': 'since_ms' }`. Every name goes through a placeholder,
+ * `` expr`${name} > :since` `` with `name = 'started'` is `#started > :since`
+ * with `{ '#started': 'started' }`. Every name goes through a placeholder,
  * so a reserved word (`state`, `reason`, ...) never breaks an expression, and
  * the map holds exactly the names used: DynamoDB refuses unused ones.
  */

@@ -32,7 +32,7 @@ export interface LocalTime {
   readonly minute: number;
 }
 
-/** `HH:MM`, the form REPORT_AT takes. */
+/** `HH:MM`, the form a local time of day is written in. */
 export function hhmm(at: LocalTime): string {
   return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
 }
