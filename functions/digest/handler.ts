@@ -8,6 +8,8 @@ export interface DigestResponse {
   readonly tz: string;
   readonly status: string;
   readonly source: string;
+  /** Whether the source was shown to hold every failure of the day. */
+  readonly complete: boolean;
   readonly count: number;
   readonly unreadable: number;
   readonly messageId?: string;
@@ -29,6 +31,7 @@ export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logg
       tz: outcome.report.window.tz,
       status: outcome.status,
       source: outcome.report.source,
+      complete: outcome.report.completeness.complete,
       count: outcome.report.count,
       unreadable: outcome.report.unreadable,
       ...(outcome.messageId ? { messageId: outcome.messageId } : {}),

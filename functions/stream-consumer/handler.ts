@@ -3,10 +3,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { captureRecord } from '../../shared/capture/capture.ts';
 import { arrivalMs } from '../../shared/capture/classify.ts';
+import { readHeartbeat } from '../../shared/capture/heartbeat.ts';
+import type { EvidenceStore } from '../../shared/evidence/store.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 
 export interface StreamConsumerDeps {
   readonly store: SummaryStore;
+  readonly evidence: EvidenceStore;
   readonly tz: string;
   readonly clock: () => number;
   readonly logger: Logger;
@@ -20,7 +23,9 @@ export function createStreamConsumerHandler(deps: StreamConsumerDeps): StreamHan
   let coverageRecorded = false;
 
   const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-    await captureRecord(capture, record);
+    const heartbeat = readHeartbeat(record);
+    if (heartbeat) await deps.evidence.advanceWatermark(heartbeat);
+    else await captureRecord(capture, record);
   };
 
   return async (event, context) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
 import { runDigest, type DigestOutcome } from '../../shared/digest/run-digest.ts';
+import { completenessView } from '../../shared/evidence/completeness.ts';
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { loadDigestConfig } from '../../shared/settings/components.ts';
 import { nameOf } from '../../shared/settings/read.ts';
@@ -63,6 +64,8 @@ function digestJson(o: DigestOutcome): string {
     start_ms: window.start_ms,
     end_ms: window.end_ms,
     source,
+    complete: o.report.completeness.complete,
+    completeness: completenessView(o.report.completeness),
     count,
     unreadable,
     status: o.status,

@@ -114,6 +114,9 @@ export async function startCommand(
       io.err(`demo: wrote ${demo.items} runs (${demo.failed} FAILED) for ${demo.yesterday} and ${demo.today} so far; waiting for the stream consumer…`);
       if (demo.s3) io.err(`demo: read ${demo.s3.ingest.objects} S3 access log objects of s3://${demo.s3.bucket} for ${demo.yesterday}; uploads never completed: ${demo.s3.ingest.settled.uploads.incomplete}`);
       await s.poller.waitForIdle(120_000);
+      // The days were written after they ended: a round now shows they are captured.
+      await s.heartbeat();
+      await s.poller.waitForIdle(120_000);
       io.err(`demo: captured in ${((Date.now() - t0) / 1000).toFixed(1)} s (${s.poller.stats.recordsDelivered} records delivered to the consumer)`);
       const today = Temporal.Now.plainDateISO(config.reportTz);
       const fireAt = today.toZonedDateTime({ timeZone: config.reportTz, plainTime: { hour: config.reportAt.hour, minute: config.reportAt.minute } });

@@ -5,10 +5,13 @@ import { createClients, destroyClients, type Clients } from '../../shared/aws/cl
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
+import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
+import type { HeartbeatRound } from '../../shared/summary/model/capture-evidence.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 import { createDigestHandler, type DigestHandler } from '../../functions/digest/handler.ts';
 import { createStreamConsumerHandler, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalHeartbeats } from './heartbeats.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
 import { startLocalSchedule, type LocalSchedule } from './scheduler.ts';
 import { startSesLocal, type SesLocal } from './ses-local.ts';
@@ -20,7 +23,7 @@ export interface PipelineOptions {
   readonly clients: Clients;
   /** Where records that exhausted their retries are written, one JSON line each. */
   readonly onFailureFile: string;
-  /** Fire the digest daily at its local time in the report zone. @default true */
+  /** Fire the digest daily at its local time in the report zone, and heartbeat rounds every few minutes. @default true */
   readonly schedule?: boolean;
   /**
    * Timing of the local event source mapping. Everything else (batch size,
@@ -43,6 +46,8 @@ export interface Pipeline {
   readonly digest: DigestHandler;
   readonly schedule: LocalSchedule | undefined;
   readonly streamArn: string;
+  /** One heartbeat round now, as its schedule runs it. */
+  heartbeat(): Promise<HeartbeatRound>;
   stop(): Promise<void>;
 }
 
@@ -54,13 +59,13 @@ export interface Pipeline {
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { config, clients, log } = options;
   const tables = await ensureLocalTables(clients.dynamodb, config);
-  const deps = digestDeps(clients, config);
+  const deps = digestDeps(clients, config, { drops: INLINE_DROPS });
   const { store } = deps;
   // A table created now with its stream: every item it will ever hold passes the consumer.
   if (tables.executionTableCreated) await store.ensureCoverage(config.reportTz, 0);
 
   const logger = new Logger({ serviceName: 'failure-digest', logLevel: options.functionLogLevel ?? 'WARN' });
-  const consumer = createStreamConsumerHandler({ store, tz: config.reportTz, clock: Date.now, logger });
+  const consumer = createStreamConsumerHandler({ store, evidence: deps.evidence, tz: config.reportTz, clock: Date.now, logger });
   const digest = createDigestHandler(deps, config, logger);
 
   const onFailure = async (record: OnFailureRecord) => {
@@ -90,6 +95,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     },
   });
   poller.start();
+  const heartbeats = startLocalHeartbeats(
+    { ...deps, doc: clients.doc, streams: clients.streams, streamArn: tables.streamArn, store: deps.evidence },
+    { timer: options.schedule !== false, log },
+  );
 
   const schedule =
     options.schedule === false
@@ -111,8 +120,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     digest,
     schedule,
     streamArn: tables.streamArn,
+    heartbeat: heartbeats.runRound,
     async stop() {
       schedule?.stop();
+      await heartbeats.stop();
       await poller.stop();
     },
   };

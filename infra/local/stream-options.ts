@@ -31,8 +31,8 @@ export interface StreamPollerOptions {
    * @default STREAM_MAPPING.reportBatchItemFailures (true)
    */
   readonly reportBatchItemFailures?: boolean;
-  /** Records that do not match are dropped before batching; `null` delivers every record. @default STREAM_MAPPING.filter */
-  readonly filter?: StreamFilterPattern | null;
+  /** Records that match none are dropped before batching; `null` delivers every record. @default STREAM_MAPPING.filters */
+  readonly filters?: readonly StreamFilterPattern[] | null;
   /** @default STREAM_MAPPING.startingPosition ('TRIM_HORIZON') */
   readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** Pause between polls of a shard that had nothing new. @default 200 */
@@ -73,7 +73,7 @@ export function resolveOptions(options: StreamPollerOptions): ResolvedOptions {
     bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? m.bisectBatchOnFunctionError,
     maxRecordAgeMs: options.maxRecordAgeMs ?? m.maximumRecordAgeInSeconds * 1000,
     reportBatchItemFailures: options.reportBatchItemFailures ?? m.reportBatchItemFailures,
-    filter: options.filter === undefined ? m.filter : options.filter,
+    filters: options.filters === undefined ? m.filters : options.filters,
     startingPosition: options.startingPosition ?? m.startingPosition,
     pollIntervalMs: options.pollIntervalMs ?? 200,
     retryBackoffMs: options.retryBackoffMs ?? backoffMs,

@@ -149,7 +149,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
 
   function startShard(shard: ShardState, startAt: 'TRIM_HORIZON' | 'LATEST', fn: FunctionIdentity, signal: AbortSignal): void {
     const source = { streamArn: o.streamArn, region: fn.region };
-    const filter = o.filter;
+    const filters = o.filters;
     const run = runShard({
       streams: options.streams,
       streamArn: o.streamArn,
@@ -161,7 +161,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       signal,
       log,
       accept: (records) =>
-        records.map((r) => toLambdaRecord(r, source)).filter((r) => filter === null || matchesFilter(filter, r)),
+        records.map((r) => toLambdaRecord(r, source)).filter((r) => filters === null || filters.some((f) => matchesFilter(f, r))),
       processBatch: (records) => settleBatch(records, batchRunner(shard.shardId, fn, signal)),
       tick: () => ++tick,
       changed: () => {

@@ -1,5 +1,6 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { addressOf, hhmm, type LocalTime } from '../../shared/settings/checks.ts';
+import { CAPTURE_MARGIN_MINUTES } from '../../shared/evidence/completeness.ts';
 import { ConfigError } from '../../shared/settings/errors.ts';
 import { readSettings, type RuleInput } from '../../shared/settings/read.ts';
 
@@ -77,6 +78,18 @@ const S3_LOG_KEYS = ['accessLogPrefix', 's3LogBuckets', 's3LogPrefixes', 's3LogO
 /** The S3 source is on with s3AccessLogs=true, or with accessLogBucket unless s3AccessLogs=false. */
 const s3SourceOn = (r: RuleInput<Key>) => r.values.s3AccessLogs ?? r.given('accessLogBucket');
 
+/** The digest must come late enough after midnight for capture to show the day complete. */
+function reportAtRule(r: RuleInput<Key>): void {
+  const at = r.values.reportAt;
+  const earliest = 60 + CAPTURE_MARGIN_MINUTES;
+  if (at === undefined || at.hour * 60 + at.minute >= earliest) return;
+  const min = hhmm({ hour: Math.floor(earliest / 60), minute: earliest % 60 });
+  r.problem(
+    `reportAt=${hhmm(at)} is too early: capture needs ${CAPTURE_MARGIN_MINUTES} min after the day ends to show it complete, ` +
+      `plus 1 h where the clocks change that night; use reportAt=${min} or later`,
+  );
+}
+
 function existingTableRules(r: RuleInput<Key>): void {
   const { tableName, tableStreamArn } = r.values;
   if (r.given('tableName') && !r.given('tableStreamArn')) {
@@ -126,6 +139,7 @@ export function readStackConfig(read: ContextReader): StackConfig {
   const { values: v, problems } = readSettings('context', source, KEYS, {
     required: ['sesFrom', 'sesTo'],
     rules: (r) => {
+      reportAtRule(r);
       existingTableRules(r);
       s3SourceRules(r);
     },

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { digestEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -24,6 +25,8 @@ export interface DigestProps {
   readonly sesFromAddress: string;
   readonly sesTo: readonly string[];
   readonly retentionDays: number;
+  /** Where the stream mapping's dropped ranges wait to be handled: the digest shows no day complete while one waits. */
+  readonly dropQueues: readonly sqs.IQueue[];
   /** @default true */
   readonly sendEmpty?: boolean;
   /**
@@ -69,6 +72,7 @@ export class Digest extends Construct {
         reportAt: props.reportAt,
         sendEmpty: props.sendEmpty ?? true,
         retentionDays: props.retentionDays,
+        onFailureQueueUrls: props.dropQueues.map((q) => q.queueUrl),
       }),
       // A storm day can hold many thousands of failures, read from several
       // shards or from the index, and rendered into one message.
@@ -93,6 +97,10 @@ export class Digest extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.summaryTable.tableArn],
       }),
+    );
+    // The completeness check counts what waits in the on-failure queues; it reads nothing else of them.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: props.dropQueues.map((q) => q.queueArn) }),
     );
     // The fallback reads the index only, never the base table.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.source.gsiArn] }));

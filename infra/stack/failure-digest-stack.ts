@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
 import { Digest } from './digest.ts';
 import { ExecutionLogTable } from './execution-log-table.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
 import { S3LogIngester } from './s3-log-ingester.ts';
 import { StreamConsumer } from './stream-consumer.ts';
@@ -23,6 +24,7 @@ export class FailureDigestStack extends Stack {
   readonly summary: SummaryTable;
   readonly consumer: StreamConsumer;
   readonly digest: Digest;
+  readonly heartbeat: Heartbeat;
   readonly alarms: OperationsAlarms;
   /** Present when S3 server access logs are a source. */
   readonly s3Logs?: S3LogIngester;
@@ -48,6 +50,13 @@ export class FailureDigestStack extends Stack {
       ...logging,
     });
 
+    this.heartbeat = new Heartbeat(this, 'Heartbeat', {
+      source: this.executionLog,
+      summaryTable: this.summary.table,
+      retentionDays: c.retentionDays,
+      ...logging,
+    });
+
     this.digest = new Digest(this, 'Digest', {
       source: this.executionLog,
       summaryTable: this.summary.table,
@@ -59,6 +68,7 @@ export class FailureDigestStack extends Stack {
       sendEmpty: c.sendEmpty,
       sesSandbox: c.sesSandbox,
       retentionDays: c.retentionDays,
+      dropQueues: [this.consumer.deadLetterQueue.queue],
       ...logging,
       ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
     });
@@ -85,9 +95,10 @@ export class FailureDigestStack extends Stack {
       deadLetterQueues: {
         StreamConsumer: this.consumer.deadLetterQueue.queue,
         Digest: this.digest.deadLetterQueue.queue,
+        Heartbeat: this.heartbeat.deadLetterQueue.queue,
         ...(s3Logs && { S3LogIngester: s3Logs.deadLetterQueue.queue }),
       },
-      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn, ...(s3Logs && { S3LogIngester: s3Logs.fn }) },
+      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn, Heartbeat: this.heartbeat.fn, ...(s3Logs && { S3LogIngester: s3Logs.fn }) },
       streamConsumer: this.consumer.fn,
     });
 

@@ -78,7 +78,7 @@ export class StreamConsumer extends Construct {
       retryAttempts: m.maximumRetryAttempts,
       maxRecordAge: Duration.seconds(m.maximumRecordAgeInSeconds),
       onFailure: new SqsDlq(this.deadLetterQueue.queue),
-      filters: [lambda.FilterCriteria.filter(m.filter)],
+      filters: m.filters.map((f) => lambda.FilterCriteria.filter(f)),
     });
 
     acknowledgeWildcardResource(

@@ -1,8 +1,10 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { baseConfig, endpointConfig, type ClientOptions } from './client-config.ts';
 import { createDynamoClients, type DynamoClients } from './dynamodb-clients.ts';
+import { createStreamsClient } from './streams-client.ts';
 
 export type { ClientOptions } from './client-config.ts';
 
@@ -11,6 +13,8 @@ export interface Clients extends DynamoClients {
   readonly ses: SESv2Client;
   /** Reads S3 server access log objects. */
   readonly s3: S3Client;
+  /** Reads how many dropped stream ranges wait in the on-failure queues. */
+  readonly sqs: SQSClient;
 }
 
 /** The one place AWS clients are made; everything else receives them. */
@@ -19,10 +23,11 @@ export function createClients(options: ClientOptions = {}): Clients {
   const endpoints = options.endpoints;
   return {
     ...createDynamoClients(options),
-    streams: new DynamoDBStreamsClient({ ...base, ...endpointConfig(endpoints?.streams ?? endpoints?.dynamodb) }),
+    streams: createStreamsClient(options),
     ses: new SESv2Client({ ...base, ...endpointConfig(endpoints?.ses) }),
     // Path-style when pointed at an endpoint: local S3 stand-ins have no per-bucket host names.
     s3: new S3Client({ ...base, ...endpointConfig(endpoints?.s3), ...(endpoints?.s3 ? { forcePathStyle: true } : {}) }),
+    sqs: new SQSClient({ ...base, ...endpointConfig(endpoints?.sqs) }),
   };
 }
 
@@ -31,4 +36,5 @@ export function destroyClients(clients: Clients): void {
   clients.streams.destroy();
   clients.ses.destroy();
   clients.s3.destroy();
+  clients.sqs.destroy();
 }

@@ -11,15 +11,19 @@ export const FAILED_WRITES_FILTER = {
   dynamodb: { NewImage: { [EXECUTION_LOG_TABLE.attributes.status]: { S: [EXECUTION_LOG_TABLE.failedStatus] } } },
 } as const;
 
-type Pattern = { readonly [key: string]: Pattern | readonly (string | number | boolean)[] };
+type Rule = string | number | boolean | { readonly prefix: string };
+type Pattern = { readonly [key: string]: Pattern | readonly Rule[] };
 
-/** Equality-only subset of the EventBridge/ESM pattern language: every key must match one listed value. */
+const matchesRule = (rule: Rule, actual: unknown): boolean =>
+  typeof rule === 'object' ? typeof actual === 'string' && actual.startsWith(rule.prefix) : rule === actual;
+
+/** The subset of the ESM pattern language we use (values and `prefix`): every key must match one listed rule. */
 export function matchesFilter(pattern: Pattern, value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const obj = value as Record<string, unknown>;
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = obj[key];
-    if (Array.isArray(expected)) return expected.includes(actual as string | number | boolean);
+    if (Array.isArray(expected)) return (expected as readonly Rule[]).some((rule) => matchesRule(rule, actual));
     return matchesFilter(expected as Pattern, actual);
   });
 }

@@ -1,3 +1,4 @@
+import { HEARTBEAT_FILTER } from './heartbeat.ts';
 import { FAILED_WRITES_FILTER } from './stream-filter.ts';
 
 /**
@@ -38,6 +39,9 @@ export const STREAM_MAPPING = {
   bisectBatchOnFunctionError: true,
   /** The consumer reports the records it could not write, so only those and the ones after them are retried. */
   reportBatchItemFailures: true,
-  /** Only INSERT and MODIFY records whose new `status` is FAILED reach the consumer. */
-  filter: FAILED_WRITES_FILTER,
+  /**
+   * Only INSERT and MODIFY records whose new `status` is FAILED reach the
+   * consumer, and failure-digest's own heartbeats (the patterns are ORed).
+   */
+  filters: [FAILED_WRITES_FILTER, HEARTBEAT_FILTER],
 } as const;

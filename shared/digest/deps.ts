@@ -1,17 +1,36 @@
 import type { Clients } from '../aws/clients.ts';
-import type { DigestConfig } from '../settings/components.ts';
 import { sesMailer } from '../email/mailer.ts';
+import { sqsDropQueue, unknownDrops, type DropQueue } from '../evidence/drop-queue.ts';
+import { EvidenceStore } from '../evidence/store.ts';
+import { nameOf } from '../settings/read.ts';
+import type { DigestConfig } from '../settings/components.ts';
 import { SummaryStore } from '../summary/store.ts';
 import type { DigestDeps } from './run-digest.ts';
 
+export interface DigestDepsOptions {
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** Where dropped stream ranges wait; by default the queues of the configuration, or unknown without them. */
+  readonly drops?: DropQueue;
+}
+
 /** The digest's collaborators for one configuration: the Lambda, the CLI and the local stack build them alike. */
-export function digestDeps(clients: Clients, config: DigestConfig, clock: () => number = Date.now): DigestDeps {
+export function digestDeps(clients: Clients, config: DigestConfig, options: DigestDepsOptions = {}): DigestDeps {
+  const drops =
+    options.drops ??
+    (config.onFailureQueueUrls.length > 0
+      ? sqsDropQueue(clients.sqs, config.onFailureQueueUrls)
+      : unknownDrops(`${nameOf('onFailureQueueUrls', 'env')} is not set`));
   return {
     store: new SummaryStore(clients.doc, config.summaryTable, config.retentionDays),
+    evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays),
+    drops,
     dynamodb: clients.dynamodb,
     executionTable: config.executionTable,
     gsiName: config.gsiName,
     mailer: sesMailer(clients.ses),
-    clock,
+    clock: options.clock ?? Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    captureWaitMs: config.captureWaitSeconds * 1000,
   };
 }

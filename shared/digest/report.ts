@@ -1,4 +1,5 @@
 import type { FailureEntry } from '../capture/entry.ts';
+import type { Completeness } from '../evidence/completeness.ts';
 import type { DayWindow } from '../time/report-day.ts';
 
 export type ReportSource = 'summary' | 'gsi';
@@ -18,6 +19,8 @@ export interface DigestReport {
   readonly source: ReportSource;
   /** Why this source was used, for the reader of the email. */
   readonly sourceNote: string;
+  /** Whether the source holds every failure of the day, with the evidence or what is missing. */
+  readonly completeness: Completeness;
   readonly count: number;
   readonly unreadable: number;
   readonly groups: readonly ProcessGroup[];
@@ -29,6 +32,7 @@ export interface ReportInput {
   readonly window: DayWindow;
   readonly source: ReportSource;
   readonly sourceNote: string;
+  readonly completeness: Completeness;
   readonly entries: readonly FailureEntry[];
   readonly unreadable: number;
 }
@@ -77,6 +81,7 @@ export function buildReport(input: ReportInput): DigestReport {
     window,
     source: input.source,
     sourceNote: input.sourceNote,
+    completeness: input.completeness,
     count: failures.length,
     unreadable: input.unreadable,
     groups: grouped,

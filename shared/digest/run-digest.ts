@@ -1,14 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Mailer } from '../email/mailer.ts';
+import { describeCompleteness } from '../evidence/completeness.ts';
 import { queryFailedInWindow } from '../source/gsi.ts';
-import type { SummaryStore } from '../summary/store.ts';
 import { dayWindow } from '../time/report-day.ts';
 import { renderEmail, type RenderedEmail } from './render.ts';
 import { buildReport, type DigestReport } from './report.ts';
-import { chooseSource } from './source.ts';
+import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 
-export interface DigestDeps {
-  readonly store: SummaryStore;
+export interface DigestDeps extends SourceDeps {
   readonly dynamodb: DynamoDBClient;
   readonly executionTable: string;
   readonly gsiName: string;
@@ -46,21 +45,27 @@ const SEND_LEASE_MS = 10 * 60_000;
 /** Reads one report day from the best complete source and builds its report. */
 export async function buildDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<DigestReport> {
   const window = dayWindow(date, tz);
-  const [coverage, state, unreadableRecords] = await Promise.all([
-    deps.store.getCoverage(window.tz),
-    deps.store.getDayState(window.tz, window.date),
-    deps.store.listUnreadable(window.tz, window.date),
-  ]);
-  const choice = forced ? { source: forced, note: '' } : chooseSource(window, coverage, state);
-  if (choice.source === 'summary') {
+  const unreadableRecords = await deps.store.listUnreadable(window.tz, window.date);
+  const chosen = await chooseSource({ ...deps, captureWaitMs: forced ? 0 : deps.captureWaitMs }, window);
+  const choice: SourceChoice = forced ? { ...chosen, source: forced, note: describeCompleteness(chosen.completeness) } : chosen;
+  const summary = async (note: string) => {
     const entries = await deps.store.readDay(window.tz, window.date);
-    return buildReport({ window, source: 'summary', sourceNote: choice.note, entries, unreadable: unreadableRecords.length });
+    return buildReport({ window, source: 'summary', sourceNote: note, completeness: choice.completeness, entries, unreadable: unreadableRecords.length });
+  };
+  if (choice.source === 'summary') return summary(choice.note);
+  let read;
+  try {
+    read = await queryFailedInWindow(deps.dynamodb, deps.executionTable, deps.gsiName, window, deps.clock());
+  } catch (e) {
+    if (forced) throw e;
+    // Neither source is shown complete: send what the summary has, and say plainly what may be missing.
+    return summary(`${choice.note.replace(/ Read from the index instead\.$/, '')} The index could not be read either (${(e as Error).message}), so this report comes from the summary and may be missing failures.`);
   }
-  const read = await queryFailedInWindow(deps.dynamodb, deps.executionTable, deps.gsiName, window, deps.clock());
   return buildReport({
     window,
     source: 'gsi',
     sourceNote: choice.note,
+    completeness: choice.completeness,
     entries: read.entries,
     unreadable: unreadableRecords.length + read.unreadable,
   });

@@ -47,6 +47,8 @@ const NAMED_RE = /^([^<>]*)<([^<>]+)>$/;
 
 export const text: Check<string> = z.string();
 
+export const url: Check<string> = z.url({ protocol: /^https?$/, error: 'is not an http(s) URL' });
+
 export const tableName: Check<string> = z.string().regex(NAME_RE, { error: 'is not a DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ - .)' });
 
 export const indexName: Check<string> = z.string().regex(NAME_RE, { error: 'is not a DynamoDB index name (3 to 255 of a-z A-Z 0-9 _ - .)' });

@@ -1,7 +1,7 @@
 import type { S3LogRules } from '../s3logs/rules.ts';
 import type { LocalTime } from './checks.ts';
 import { ConfigError } from './errors.ts';
-import { readSettings, settingsEnv, type ReadOptions, type SettingValues } from './read.ts';
+import { nameOf, readSettings, settingsEnv, type ReadOptions, type SettingValues } from './read.ts';
 import type { SettingKey } from './settings.ts';
 
 /**
@@ -20,7 +20,8 @@ function load<K extends SettingKey, R extends K = never>(env: Env, keys: readonl
 }
 
 const CAPTURE_KEYS = ['summaryTable', 'reportTz', 'retentionDays'] as const;
-const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty'] as const;
+const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty', 'captureWaitSeconds', 'onFailureQueueUrls'] as const;
+const HEARTBEAT_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 'executionStreamArn'] as const;
 const S3_LOG_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 's3LogBuckets', 's3LogPrefixes', 's3LogOperations', 's3LogGraceHours'] as const;
 const MAIL_KEYS = ['sesFrom', 'sesTo'] as const;
 
@@ -40,6 +41,18 @@ export interface DigestConfig extends CaptureConfig {
   readonly sesTo: readonly string[];
   readonly reportAt: LocalTime;
   readonly sendEmpty: boolean;
+  /** How long a finished day may wait for capture to show it complete. */
+  readonly captureWaitSeconds: number;
+  /** Where dropped stream ranges wait; empty where the digest cannot look (then no day is shown complete). */
+  readonly onFailureQueueUrls: readonly string[];
+}
+
+/** What the heartbeat writer needs. */
+export interface HeartbeatConfig {
+  readonly executionTable: string;
+  readonly summaryTable: string;
+  readonly retentionDays: number;
+  readonly streamArn: string;
 }
 
 /** What the S3 log ingester, its sweep and the `s3-logs` commands need. */
@@ -71,6 +84,11 @@ export function loadDigestConfig(env: Env, options: DigestConfigOptions = {}): D
   return { ...v, sesFrom: v.sesFrom ?? '', sesTo: v.sesTo ?? [] };
 }
 
+export function loadHeartbeatConfig(env: Env): HeartbeatConfig {
+  const v = load<(typeof HEARTBEAT_KEYS)[number], 'executionStreamArn'>(env, HEARTBEAT_KEYS, { required: ['executionStreamArn'] });
+  return { executionTable: v.executionTable, summaryTable: v.summaryTable, retentionDays: v.retentionDays, streamArn: v.executionStreamArn.arn };
+}
+
 export function loadS3LogConfig(env: Env): S3LogConfig {
   const v = load(env, S3_LOG_KEYS);
   return {
@@ -92,9 +110,19 @@ export function captureEnv(c: CaptureConfig): Record<string, string> {
 }
 
 /** The digest's environment. */
-export function digestEnv(c: DigestConfig): Record<string, string> {
-  const { summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo, reportAt, sendEmpty } = c;
-  return settingsEnv({ summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo: [...sesTo], reportAt, sendEmpty });
+export function digestEnv(c: Omit<DigestConfig, 'captureWaitSeconds'> & Partial<Pick<DigestConfig, 'captureWaitSeconds'>>): Record<string, string> {
+  const { summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo, reportAt, sendEmpty, captureWaitSeconds } = c;
+  return settingsEnv({
+    ...{ summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo: [...sesTo], reportAt, sendEmpty },
+    ...(captureWaitSeconds !== undefined && { captureWaitSeconds }),
+    onFailureQueueUrls: [...c.onFailureQueueUrls],
+  });
+}
+
+/** The heartbeat writer's environment. */
+export function heartbeatEnv(c: HeartbeatConfig): Record<string, string> {
+  const { executionTable, summaryTable, retentionDays, streamArn } = c;
+  return { ...settingsEnv({ executionTable, summaryTable, retentionDays }), [nameOf('executionStreamArn', 'env')]: streamArn };
 }
 
 /** The S3 log ingester's environment. */

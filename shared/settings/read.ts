@@ -112,7 +112,7 @@ export function readSettings<K extends SettingKey, R extends K = never>(
 }
 
 /** A function's environment for `values`: the same names and text forms its own reader takes. */
-export function settingsEnv<K extends SettingKey>(values: { readonly [P in K]: SettingValue<P> }): Record<string, string> {
+export function settingsEnv<K extends SettingKey>(values: { readonly [P in K]?: SettingValue<P> }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(values) as [K, SettingValue<K>][]) {
     if (value === undefined) continue;

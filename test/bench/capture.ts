@@ -5,6 +5,7 @@ import type { Clients } from '../../shared/aws/clients.ts';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
+import { EvidenceStore } from '../../shared/evidence/store.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { createStreamConsumerHandler, type StreamConsumerDeps, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { LOCAL_REGION } from '../../infra/local/local-env.ts';
@@ -70,6 +71,7 @@ async function harness(clients: Clients, config: DigestConfig, variant: Consumer
   await store.ensureCoverage(config.reportTz, 0);
   const deps: StreamConsumerDeps = {
     store,
+    evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays),
     tz: config.reportTz,
     clock: Date.now,
     logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }),

@@ -93,6 +93,13 @@ describe('stack context', () => {
     expect(problems.join('\n')).toMatch(/logRetentionDays="45" is not a CloudWatch Logs retention/);
   });
 
+  it('refuses a reportAt that capture cannot make complete by, and accepts the first time it can', () => {
+    expect(problemsOf({ ...REQUIRED, reportAt: '00:30' })).toEqual([
+      'reportAt=00:30 is too early: capture needs 30 min after the day ends to show it complete, plus 1 h where the clocks change that night; use reportAt=01:30 or later',
+    ]);
+    expect(read({ ...REQUIRED, reportAt: '01:30' }).reportAt).toEqual({ hour: 1, minute: 30 });
+  });
+
   it('refuses a fixed UTC offset, the defect this product replaces', () => {
     expect(problemsOf({ ...REQUIRED, reportTz: '+02:00' })[0]).toMatch(/^reportTz="\+02:00" is a fixed UTC offset \(\+02:00\), not a time zone: .*daylight saving time/);
   });

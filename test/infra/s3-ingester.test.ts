@@ -200,7 +200,7 @@ describe('S3 access log ingester with a log bucket of its own', () => {
   });
 
   it('alarms on its errors and its queue like the other functions', () => {
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: ref(s.s3.fn) }] });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -310,7 +310,7 @@ describe('S3 access log context', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/s3LogGraceHours=6 is too long for reportAt=07:30: .* use s3LogGraceHours=5\.5 or less, or a later reportAt/);
     expect(problemsOf({ s3AccessLogs: 'true', reportAt: '07:30', s3LogGraceHours: '5.5' })).toEqual([]);
-    expect(problemsOf({ s3AccessLogs: 'true', reportAt: '01:00', s3LogGraceHours: '1' })[0]).toMatch(/choose a later reportAt/);
+    expect(problemsOf({ s3AccessLogs: 'true', reportAt: '01:40', s3LogGraceHours: '1' })[0]).toMatch(/choose a later reportAt/);
   });
 
   it('lists every problem with the S3 keys at once', () => {

@@ -7,11 +7,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEARTBEAT_FILTER } from '../../shared/capture/heartbeat.ts';
 import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
 import { loadCaptureConfig, loadDigestConfig } from '../../shared/settings/components.ts';
 import { SUMMARY_TABLE } from '../../shared/summary/model/table.ts';
 import { EXECUTION_LOG_TABLE } from '../../shared/tables.ts';
 import { buildApp } from '../../infra/stack/build-app.ts';
+import { allStatements, arnOf, asArray, bundleOf, envOf, grants, idOf, ref, resolvedEnv, statementsOf, type Statement, type Synth } from '../support/template.ts';
 import { readStackConfig } from '../../infra/stack/config.ts';
 import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
 import { REQUIRE_SHIM } from '../../infra/stack/node-function.ts';
@@ -31,70 +33,12 @@ const BASE_CONTEXT = {
   logRetentionDays: '14',
 };
 
-interface Synth {
-  readonly app: App;
-  readonly stack: FailureDigestStack;
-  readonly template: Template;
-  readonly resources: Record<string, { Type: string; Properties: Record<string, any>; [k: string]: any }>;
-}
-
 /** One synthesis per form, with the same feature flags `cdk synth` reads from cdk.json. */
 function synth(context: Record<string, unknown>): Synth {
   const app = testApp(context);
   const stack = buildApp(app, { checkFromMs: CHECK_FROM });
   const template = Template.fromStack(stack);
   return { app, stack, template, resources: template.toJSON().Resources };
-}
-
-const idOf = (c: IConstruct): string => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
-const ref = (c: IConstruct) => ({ Ref: idOf(c) });
-const arnOf = (c: IConstruct, attr = 'Arn') => ({ 'Fn::GetAtt': [idOf(c), attr] });
-const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
-/** Every statement of every inline policy attached to `role`. */
-function statementsOf(s: Synth, role: IConstruct): Statement[] {
-  const roleId = idOf(role);
-  return Object.values(s.resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties['Roles']).some((x: any) => x.Ref === roleId))
-    .flatMap((r) => r.Properties['PolicyDocument'].Statement as Statement[]);
-}
-
-function allStatements(s: Synth): Statement[] {
-  return Object.values(s.resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy')
-    .flatMap((r) => r.Properties['PolicyDocument'].Statement as Statement[]);
-}
-
-/** Resources each action is allowed on, so tests can assert exact grants. */
-function grants(statements: Statement[]): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
-  for (const st of statements) {
-    if (st.Effect !== 'Allow') continue;
-    for (const action of asArray(st.Action)) out.set(action, [...(out.get(action) ?? []), ...asArray(st.Resource)]);
-  }
-  return out;
-}
-
-function envOf(s: Synth, fn: IConstruct): Record<string, unknown> {
-  return s.resources[idOf(fn)]!.Properties['Environment'].Variables;
-}
-
-function bundleOf(s: Synth, fn: IConstruct): { dir: string; code: string } {
-  const key = s.resources[idOf(fn)]!.Properties['Code'].S3Key as string;
-  const dir = path.join(s.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
-  return { dir, code: readFileSync(path.join(dir, 'index.mjs'), 'utf8') };
-}
-
-/** What the functions' own config readers would see at cold start, with the tables named. */
-function resolvedEnv(env: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k.toLowerCase()}`]));
 }
 
 function expectLeastPrivilegeEverywhere(s: Synth): void {
@@ -238,11 +182,14 @@ describe('stack with a new execution-log table', () => {
       });
     });
 
-    it('filters to INSERT and MODIFY records whose new status is FAILED, with the shared pattern', () => {
+    it('filters to INSERT and MODIFY records whose new status is FAILED, and heartbeats, with the shared patterns', () => {
       const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
       const patterns = mapping.Properties['FilterCriteria'].Filters.map((f: { Pattern: string }) => f.Pattern);
-      expect(patterns).toEqual(['{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}']);
-      expect(JSON.parse(patterns[0])).toEqual(FAILED_WRITES_FILTER);
+      expect(patterns).toEqual([
+        '{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}',
+        '{"eventName":["INSERT","MODIFY"],"dynamodb":{"Keys":{"pk":{"S":[{"prefix":"failure-digest#heartbeat#"}]}}}}',
+      ]);
+      expect(patterns.map((p: string) => JSON.parse(p))).toEqual([FAILED_WRITES_FILTER, HEARTBEAT_FILTER]);
     });
 
     it('sends failures to an encrypted queue that refuses plain-text access', () => {
@@ -276,7 +223,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('sends the payload the digest handler reads, filled in by Scheduler', () => {
-      const schedule = Object.values(s.resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!;
+      const schedule = s.resources[idOf(s.stack.digest.schedule.schedule)]!;
       expect(JSON.parse(schedule.Properties['Target'].Input)).toEqual({
         source: 'failure-digest.schedule',
         scheduledTime: '<aws.scheduler.scheduled-time>',
@@ -405,6 +352,7 @@ describe('stack with a new execution-log table', () => {
         REPORT_AT: '07:30',
         SEND_EMPTY: 'true',
         SUMMARY_RETENTION_DAYS: '120',
+        ON_FAILURE_QUEUE_URLS: ref(s.stack.consumer.deadLetterQueue.queue),
         POWERTOOLS_SERVICE_NAME: 'failure-digest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -424,18 +372,20 @@ describe('stack with a new execution-log table', () => {
         sesTo: c.sesTo,
         reportAt: c.reportAt,
         sendEmpty: c.sendEmpty,
+        captureWaitSeconds: 180,
+        onFailureQueueUrls: ['https://sqs.eu-west-1.amazonaws.com/123456789012/resolved-on_failure_queue_urls'],
       });
     });
 
     it('logs to explicit log groups with retention', () => {
-      s.template.resourceCountIs('AWS::Logs::LogGroup', 2);
-      for (const fn of [s.stack.consumer.function, s.stack.digest.function]) {
+      s.template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      for (const fn of [s.stack.consumer.function, s.stack.digest.function, s.stack.heartbeat.function]) {
         expect(s.resources[idOf(fn.logGroup)]!.Properties).toEqual({ RetentionInDays: 14 });
         expect(s.resources[idOf(fn.fn)]!.Properties['LoggingConfig']).toEqual({ LogGroup: ref(fn.logGroup) });
       }
     });
 
-    it('alarms on both dead-letter queues, the iterator age and both functions\' errors, to the topic', () => {
+    it('alarms on every dead-letter queue, the iterator age and every function\'s errors, to the topic', () => {
       const topic = ref(s.stack.alarms.topic);
       const alarm = (metric: string, dimension: Record<string, unknown>, threshold: number) =>
         s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -447,12 +397,12 @@ describe('stack with a new execution-log table', () => {
           OKActions: [topic],
           TreatMissingData: 'notBreaching',
         });
-      for (const q of [s.stack.consumer.deadLetterQueue.queue, s.stack.digest.deadLetterQueue.queue]) {
+      for (const q of [s.stack.consumer.deadLetterQueue.queue, s.stack.digest.deadLetterQueue.queue, s.stack.heartbeat.deadLetterQueue.queue]) {
         alarm('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: arnOf(q, 'QueueName') }, 0);
       }
       alarm('IteratorAge', { Name: 'FunctionName', Value: ref(s.stack.consumer.fn) }, 15 * 60 * 1000);
-      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
-      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn, s.stack.heartbeat.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
+      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     });
 
     it('subscribes the alarmEmail address to the topic', () => {
@@ -465,13 +415,13 @@ describe('stack with a new execution-log table', () => {
   });
 
   describe('8. runtime', () => {
-    it('runs both functions on Node.js 24 and arm64', () => {
+    it('runs every function on Node.js 24 and arm64', () => {
       s.template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
-        2,
+        3,
       );
-      s.template.resourceCountIs('AWS::Lambda::Function', 2);
+      s.template.resourceCountIs('AWS::Lambda::Function', 3);
     });
   });
 
@@ -486,6 +436,8 @@ describe('stack with a new execution-log table', () => {
         [
           `FailureDigest/Digest/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.digest.fn)}.Arn>:*]`,
           'FailureDigest/Digest/DeadLetters/Queue AwsSolutions-SQS3',
+          `FailureDigest/Heartbeat/ScheduleRole AwsSolutions-IAM5[Resource::<${idOf(s.stack.heartbeat.fn)}.Arn>:*]`,
+          'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
           `FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.executionLog.table)}.Arn>/stream/*]`,
           'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
         ].sort(),
@@ -554,16 +506,18 @@ describe('stack attached to an existing execution-log table', () => {
       ScheduleExpression: 'cron(30 7 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
-    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 2);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 3);
   });
 
-  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same four', () => {
+  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same six', () => {
     expectNoNagFindings(s);
     expect(Object.keys(acknowledgements(s)).sort()).toEqual(
       [
         `FailureDigest/Digest/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.digest.fn)}.Arn>:*]`,
         'FailureDigest/Digest/DeadLetters/Queue AwsSolutions-SQS3',
+        `FailureDigest/Heartbeat/ScheduleRole AwsSolutions-IAM5[Resource::<${idOf(s.stack.heartbeat.fn)}.Arn>:*]`,
+        'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
         'FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*]',
         'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
       ].sort(),

@@ -5,9 +5,8 @@ import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
-import type { Pipeline } from '../../infra/local/stack.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
-import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
+import { dropTables, mailbox, startTestPipeline, testClients, testConfig, type TestPipeline } from '../support/local.ts';
 
 const TZ = 'Europe/Paris';
 // A 25-hour day: 2026-10-25 in Paris runs from 2026-10-24T22:00Z to 2026-10-25T23:00Z.
@@ -26,7 +25,7 @@ function item(pk: string, status: string, ts: number, message?: string) {
 describe('stream capture to digest email, on DynamoDB Local and the SES emulator', () => {
   let clients: Clients;
   let config: DigestConfig;
-  let pipeline: Pipeline;
+  let pipeline: TestPipeline;
 
   beforeAll(async () => {
     clients = testClients();
@@ -43,7 +42,7 @@ describe('stream capture to digest email, on DynamoDB Local and the SES emulator
     // Written FAILED, then retried and succeeded: the failure happened and stays reported.
     await put(item('crm-import#run-5', 'FAILED', W.start_ms + 60_000, 'crm down'));
     await put(item('crm-import#run-5', 'SUCCESS', W.start_ms + 120_000));
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
   });
 
   afterAll(async () => {

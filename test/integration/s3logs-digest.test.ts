@@ -7,8 +7,7 @@ import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { generateBackupDay, type BackupDay } from '../../infra/local/demo-s3-logs.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
-import type { Pipeline } from '../../infra/local/stack.ts';
-import { dropTables, mailbox, startTestPipeline, testClients, testConfig } from '../support/local.ts';
+import { dropTables, mailbox, startTestPipeline, testClients, testConfig, type TestPipeline } from '../support/local.ts';
 import { runCli } from '../support/cli.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
@@ -20,7 +19,7 @@ const W = dayWindow(DATE, TZ);
 describe('from S3 access log files to the digest email', () => {
   let clients: Clients;
   let config: DigestConfig;
-  let pipeline: Pipeline;
+  let pipeline: TestPipeline;
   let day: BackupDay;
   let dir: string;
   const saved = { ...process.env };
@@ -74,12 +73,12 @@ describe('from S3 access log files to the digest email', () => {
     const summary = JSON.parse(first.out[0]!);
     expect(summary).toMatchObject({ objects: day.objects.length + 1, malformed: 0, settled: { uploads: { incomplete: 1, completed: 1 } } });
     expect(first.err.join('\n')).toMatch(/uploads: 1 completed, 1 never completed/);
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
     const captured = await pipeline.store.readDay(TZ, DATE);
 
     const second = await runCli('s3-logs', 'ingest', dir);
     expect(second.code).toBe(0);
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
     const again = await pipeline.store.readDay(TZ, DATE);
     expect(again).toHaveLength(captured.length);
     expect(captured.filter((e) => e.source === 's3-access-log')).toHaveLength(4);

@@ -6,6 +6,7 @@ import { createClients, destroyClients, type Clients } from '../../shared/aws/cl
 import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
+import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
 import { buildDigest, runDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
 import type { DigestReport } from '../../shared/digest/report.ts';
 import { sesMailer } from '../../shared/email/mailer.ts';
@@ -40,18 +41,11 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     clients = testClients();
     config = testConfig({ REPORT_TZ: TZ });
     pipeline = await startTestPipeline(clients, config);
-    deps = {
-      store: pipeline.store,
-      dynamodb: clients.dynamodb,
-      executionTable: config.executionTable,
-      gsiName: config.gsiName,
-      mailer: sesMailer(clients.ses),
-      clock: Date.now,
-    };
+    deps = { ...digestDeps(clients, config, { drops: INLINE_DROPS }), store: pipeline.store, captureWaitMs: 0 };
     // Three days of realistic logs, so the edges of the middle one are exercised.
     const items = ['2026-11-19', DATE, '2026-11-21'].flatMap((date) => generateDay({ date, tz: TZ }));
     await batchPutAll(clients.doc, config.executionTable, items as unknown as Record<string, unknown>[], 8);
-    await pipeline.poller.waitForIdle(60_000);
+    await pipeline.settle(60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -85,7 +79,7 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
 
       const after = await buildDigest(rebuilt, DATE, TZ);
       expect(after.source).toBe('summary');
-      expect(after.sourceNote).toMatch(/Rebuilt by reprocess/);
+      expect(after.sourceNote).toMatch(/^Complete: rebuilt from the index by reprocess at /);
       expect(comparable(after)).toEqual(comparable(await buildDigest(deps, DATE, TZ)));
       expect((await rebuilt.store.readDay(TZ, DATE)).length).toBe(after.count);
     } finally {
@@ -101,7 +95,7 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
         Item: { pk: { S: 'ledger-close#run-x' }, status: { S: 'FAILED' }, event_ts: { N: String(Math.floor(Date.now() / 1000)) }, message: { S: 'bad writer' } },
       }),
     );
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
     const today = reportDayOf(Date.now(), TZ);
     const filed = await pipeline.store.listUnreadable(TZ, today);
     expect(filed).toHaveLength(1);
@@ -183,7 +177,7 @@ describe('records that exhaust their retries through the local event source mapp
     config = testConfig({ REPORT_TZ: TZ });
     throttled = throttleSummaryWrites(clients.dynamodb, config.summaryTable, LOST_PK);
     pipeline = await startTestPipeline(clients, config);
-    deps = digestDeps(clients, config);
+    deps = { ...digestDeps(clients, config, { drops: INLINE_DROPS }), captureWaitMs: 0 };
   });
 
   afterAll(async () => {
@@ -209,10 +203,10 @@ describe('records that exhaust their retries through the local event source mapp
     await put('nightly-export#run-2', LOST_DAY, 60);
     await put('billing#run-3', LOST_DAY, 120);
     await put('billing#run-4', LOST_DAY, 125, 'SUCCESS');
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
     // Alone in its batch, so the on-failure record holds exactly it.
     await put(LOST_PK, LOST_DAY, 180);
-    await pipeline.poller.waitForIdle(30_000);
+    await pipeline.settle(30_000);
 
     // The first try and every retry of the shared mapping, then the record is given up.
     const tries = 1 + STREAM_MAPPING.maximumRetryAttempts;
@@ -237,7 +231,7 @@ describe('records that exhaust their retries through the local event source mapp
     expect(lost.report.source).toBe('gsi');
     expect(lost.report.failures.map((f) => f.pk)).toEqual(['nightly-export#run-2', 'billing#run-3', LOST_PK]);
     expect(lost.email.text).toContain(
-      `Source: status/event_ts index query (fallback). The captured summary of this day is marked incomplete (${why}).`,
+      `Source: status/event_ts index query (fallback). Not shown complete: records of this day were dropped by capture and could not be recovered (${why}). Read from the index instead.`,
     );
     const other = await buildDigest(deps, OTHER_DAY, TZ);
     expect(other.source).toBe('summary');

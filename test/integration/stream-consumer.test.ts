@@ -7,6 +7,7 @@ import type { DigestConfig } from '../../shared/settings/components.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';
+import { EvidenceStore } from '../../shared/evidence/store.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 
@@ -62,6 +63,7 @@ describe('stream consumer batches on DynamoDB Local', () => {
   it('reports only the record whose write failed, writes the others, and a retry completes the day without duplicates', async () => {
     const handler = createStreamConsumerHandler({
       store,
+      evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays),
       tz: TZ,
       clock: () => W.end_ms,
       logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }),

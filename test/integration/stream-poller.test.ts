@@ -181,7 +181,7 @@ describe('stream poller against DynamoDB Local', () => {
     await put(h.table, 'bad-2', 'SUCCESS'); // MODIFY to a success
     await ddb.send(new DeleteItemCommand({ TableName: h.table, Key: { pk: { S: 'bad-1' } } })); // REMOVE
     const filtered = startPoller(h);
-    const unfiltered = startPoller(h, undefined, { filter: null });
+    const unfiltered = startPoller(h, undefined, { filters: null });
     await Promise.all([filtered.poller.waitForIdle(10_000), unfiltered.poller.waitForIdle(10_000)]);
 
     expect(filtered.batches.flat().map((r) => [r.eventName, pkOf(r)])).toEqual([

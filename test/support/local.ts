@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createClients, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
-import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
+import { startPipeline, type LocalMappingTiming, type Pipeline } from '../../infra/local/stack.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 /** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
@@ -26,6 +26,8 @@ export function testConfig(env: Record<string, string> = {}): DigestConfig {
     SUMMARY_TABLE: `summary-${id}`,
     SES_FROM: 'failure-digest@example.com',
     SES_TO: `ops-${id}@example.com`,
+    // A test that is about waiting for capture asks for it.
+    CAPTURE_WAIT_SECONDS: '0',
     ...env,
   });
 }
@@ -54,6 +56,12 @@ export async function mailbox(to: string): Promise<StoredEmail[]> {
 export interface TestPipeline extends Pipeline {
   /** Where the pipeline writes the records that exhausted their retries, one JSON line each. */
   readonly onFailureFile: string;
+  /**
+   * Waits until every record written so far is captured, then runs a
+   * heartbeat round and waits for it too: afterwards every finished day is
+   * shown complete, as it would be on AWS some minutes after the day.
+   */
+  settle(timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -61,7 +69,7 @@ export interface TestPipeline extends Pipeline {
  * without the schedule. Its on-failure file lives in a temp folder of its
  * own, which `stop` removes.
  */
-export async function startTestPipeline(clients: Clients, config: DigestConfig): Promise<TestPipeline> {
+export async function startTestPipeline(clients: Clients, config: DigestConfig, timing: LocalMappingTiming = {}): Promise<TestPipeline> {
   const dir = await makeTempDir('fd-pipeline-');
   const onFailureFile = join(dir, 'on-failure.jsonl');
   try {
@@ -71,13 +79,18 @@ export async function startTestPipeline(clients: Clients, config: DigestConfig):
       onFailureFile,
       schedule: false,
       // Quicker to react than the deployed mapping, with the same retry count and semantics.
-      mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10 },
+      mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10, ...timing },
       log: () => {},
       functionLogLevel: 'SILENT',
     });
     return {
       ...pipeline,
       onFailureFile,
+      async settle(timeoutMs = 60_000) {
+        await pipeline.poller.waitForIdle(timeoutMs);
+        await pipeline.heartbeat();
+        await pipeline.poller.waitForIdle(timeoutMs);
+      },
       async stop() {
         await pipeline.stop();
         await removeTempDir(dir);

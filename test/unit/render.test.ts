@@ -1,3 +1,4 @@
+import { COMPLETE } from '../support/reports.ts';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { MAX_GROUPS_SHOWN, escapeHtml, renderEmail, renderHtml, renderSubject, renderText } from '../../shared/digest/render.ts';
@@ -23,7 +24,7 @@ function entry(process: string, pk: string, iso: string, message = `${pk} failed
 }
 
 function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {
-  return buildReport({ window: PARIS, source: 'summary', sourceNote: '', entries, unreadable: 0, ...extra });
+  return buildReport({ window: PARIS, source: 'summary', sourceNote: '', completeness: COMPLETE, entries, unreadable: 0, ...extra });
 }
 
 const THREE = [
@@ -97,7 +98,7 @@ describe('renderText and renderHtml', () => {
     const kolkata = buildReport({
       window: KOLKATA,
       source: 'summary',
-      sourceNote: '',
+      sourceNote: '', completeness: COMPLETE,
       entries: [entry('p', 'p#1', '2026-11-25T04:00:00Z')],
       unreadable: 0,
     });
@@ -111,7 +112,7 @@ describe('renderText and renderHtml', () => {
     const r = buildReport({
       window: { date: '2026-03-29', tz: 'Europe/Paris', start_ms: Date.parse('2026-03-28T23:00:00Z'), end_ms: Date.parse('2026-03-29T22:00:00Z') },
       source: 'summary',
-      sourceNote: '',
+      sourceNote: '', completeness: COMPLETE,
       entries: [],
       unreadable: 0,
     });

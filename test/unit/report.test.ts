@@ -1,3 +1,4 @@
+import { COMPLETE } from '../support/reports.ts';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
@@ -16,7 +17,7 @@ function entry(process: string, pk: string, iso: string, message = `${pk} failed
 }
 
 function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {
-  return buildReport({ window: WINDOW, source: 'summary', sourceNote: '', entries, unreadable: 0, ...extra });
+  return buildReport({ window: WINDOW, source: 'summary', sourceNote: '', completeness: COMPLETE, entries, unreadable: 0, ...extra });
 }
 
 describe('buildReport', () => {
@@ -109,8 +110,8 @@ describe('buildReport', () => {
     expect(r.groups[0]?.sources).toEqual(['execution-log', 'reprocess']);
   });
 
-  it('passes window, source, note and unreadable count through', () => {
+  it('passes window, source, note, completeness and unreadable count through', () => {
     const r = report([], { source: 'gsi', sourceNote: 'why', unreadable: 4 });
-    expect(r).toEqual({ window: WINDOW, source: 'gsi', sourceNote: 'why', count: 0, unreadable: 4, groups: [], failures: [] });
+    expect(r).toEqual({ window: WINDOW, source: 'gsi', sourceNote: 'why', completeness: COMPLETE, count: 0, unreadable: 4, groups: [], failures: [] });
   });
 });

@@ -30,6 +30,8 @@ describe('loadDigestConfig', () => {
       sesTo: ['ops@example.com'],
       reportAt: { hour: 8, minute: 0 },
       sendEmpty: true,
+      captureWaitSeconds: 180,
+      onFailureQueueUrls: [],
     });
   });
 
@@ -137,6 +139,8 @@ describe('the environment a stack writes', () => {
       REPORT_AT: '07:05',
       SEND_EMPTY: 'false',
       SUMMARY_RETENTION_DAYS: '400',
+      CAPTURE_WAIT_SECONDS: '30',
+      ON_FAILURE_QUEUE_URLS: 'https://sqs.eu-west-1.amazonaws.com/123456789012/on-failure,https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
     });
     expect(loadDigestConfig(digestEnv(digest))).toEqual(digest);
     expect(loadCaptureConfig(captureEnv(digest))).toEqual({ summaryTable: digest.summaryTable, reportTz: digest.reportTz, retentionDays: 400 });

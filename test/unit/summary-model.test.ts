@@ -1,3 +1,4 @@
+import { heartbeatRoundKey, heartbeatSlotsKey, watermarkKey } from '../../shared/summary/model/capture-evidence.ts';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import type { MultipartEvent } from '../../shared/s3logs/multipart.ts';
@@ -244,6 +245,9 @@ describe('the kinds of the summary table', () => {
     sentMarker: sentMarkerKey(TZ, DAY).pk,
     uploadEvent: uploadEventsKey('acme-backup-vault', 'recordings/backup.tar'),
     uploadStart: uploadStartsKey(TS),
+    watermark: watermarkKey(3).pk,
+    heartbeatRound: heartbeatRoundKey(TS).pk,
+    heartbeatSlots: heartbeatSlotsKey().pk,
   };
   const kinds = Object.entries(SUMMARY_KINDS) as [SummaryKind, string][];
 

@@ -1,3 +1,4 @@
+import { HEARTBEAT_ROUND, HEARTBEAT_SLOTS, WATERMARK } from './capture-evidence.ts';
 import { COVERAGE } from './coverage.ts';
 import { DAY_ENTRY } from './day-entry.ts';
 import { DAY_STATE } from './day-state.ts';
@@ -19,6 +20,9 @@ export const SUMMARY_KINDS = {
   sentMarker: SENT_MARKER.prefix,
   uploadEvent: UPLOAD_EVENT.prefix,
   uploadStart: UPLOAD_START.prefix,
+  watermark: WATERMARK.prefix,
+  heartbeatRound: HEARTBEAT_ROUND.prefix,
+  heartbeatSlots: HEARTBEAT_SLOTS.prefix,
 } as const;
 
 export type SummaryKind = keyof typeof SUMMARY_KINDS;
