@@ -133,7 +133,8 @@ export function describeCompleteness(c: Completeness): string {
   if (c.evidence.kind === 'rebuilt') return `Complete: rebuilt from the index by reprocess at ${iso(c.evidence.rebuiltMs)}, after the day ended.`;
   const e = c.evidence;
   return (
-    `Complete: capture ran since ${iso(e.captureSinceMs)} and had processed every stream record written before ${iso(e.capturedThroughMs)} ` +
+    `Complete: capture ran ${e.captureSinceMs === 0 ? 'since the table and its stream were created' : `since ${iso(e.captureSinceMs)}`} ` +
+    `and had processed every stream record written before ${iso(e.capturedThroughMs)} ` +
     `(heartbeat round over ${e.round.shards} shard(s)); no records were dropped.`
   );
 }
