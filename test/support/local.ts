@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createClients, type Clients } from '../../shared/aws/clients.ts';
+import { createClients, type ClientOptions, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 /** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
-export function testClients(): Clients {
+export function testClients(options: Pick<ClientOptions, 'maxAttempts'> = {}): Clients {
   const ddb = inject('ddbEndpoint');
   return createClients({
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint') },
+    ...options,
   });
 }
 
