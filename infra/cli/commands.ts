@@ -12,6 +12,7 @@ import { destroyClients } from '../../shared/aws/clients.ts';
 import { confirmRange } from './confirm-range.ts';
 import { cliContext } from './context.ts';
 import { UsageError } from './errors.ts';
+import { faultCountsLine, faultPlanOf, injectFaultPlan, type FaultFlags } from './fault-options.ts';
 
 export interface Io {
   out(line: string): void;
@@ -102,9 +103,11 @@ function statusLine(o: DigestOutcome): string {
 
 export async function digestCommand(
   io: Io,
-  opts: { date?: string; tz?: string; dryRun?: boolean; json?: boolean; out?: string; force?: boolean; source?: 'summary' | 'gsi' },
+  opts: { date?: string; tz?: string; dryRun?: boolean; json?: boolean; out?: string; force?: boolean; source?: 'summary' | 'gsi' } & FaultFlags,
 ): Promise<number> {
+  const plan = faultPlanOf(opts, process.env);
   const ctx = cliContext({ requireEmail: !opts.dryRun, tz: opts.tz });
+  const faults = injectFaultPlan(plan, ctx.clients, ctx.config, io.err);
   try {
     const tz = ctx.config.reportTz;
     const date = opts.date ?? previousDayOf(Date.now(), tz);
@@ -124,6 +127,7 @@ export async function digestCommand(
     io.err(statusLine(outcome));
     return 0;
   } finally {
+    if (faults) io.err(faultCountsLine(faults));
     destroyClients(ctx.clients);
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../shared/settings/errors.ts';
 import { nameOf } from '../../shared/settings/read.ts';
+import { isInjectedFault } from '../local/fault-answers.ts';
 import { setupHint } from './setup-hints.ts';
 
 const USER_ERRORS = new Set([
@@ -11,6 +12,8 @@ const USER_ERRORS = new Set([
   'JavaMissingError',
   'DynamoDbLocalStartError',
   'UsageError',
+  'FaultSpecError',
+  'FaultsNotLocalError',
   'ResourceNotFoundException',
 ]);
 
@@ -46,5 +49,7 @@ export function describeError(e: unknown): DescribedError {
     return { message: `${e.message} (check ${names.join(', ')} and the endpoint)`, exitCode: 1 };
   }
   if (USER_ERRORS.has(e.name)) return { message: e.message, exitCode: 2 };
+  // Asked for with --fault: the error is the point, its stack is not.
+  if (isInjectedFault(e)) return { message: `${e.name}: ${e.message}`, exitCode: 1 };
   return { message: e.stack ?? e.message, exitCode: 1 };
 }

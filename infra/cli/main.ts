@@ -3,6 +3,7 @@ import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io
 import { SETTINGS } from '../../shared/settings/settings.ts';
 import { consoleIo } from './console-io.ts';
 import { describeError, OutputClosedError } from './errors.ts';
+import { faultOption, faultSeedOption } from './fault-options.ts';
 import { addS3LogCommands } from './s3-logs.ts';
 import { oneLineUsageErrors } from './usage.ts';
 import { packageVersion } from './version.ts';
@@ -45,6 +46,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--out <dir>', 'write the email parts as report.txt and report.html')
     .option('--force', 'send even if this day was already sent')
     .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))
+    .addOption(faultOption())
+    .addOption(faultSeedOption())
     .action(async (opts) => setExit(await digestCommand(io, opts)));
 
   program
@@ -68,6 +71,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--data-dir <dir>', 'keep DynamoDB data in this folder (default: in memory)')
     .option('--batching-window <ms>', "shorten the stream mapping's batching window, locally only (default: the deployed window)")
     .option('--demo', "write a realistic day of execution logs, wait for capture and send yesterday's digest")
+    .addOption(faultOption())
+    .addOption(faultSeedOption())
     .action(async (opts) => {
       const { startCommand } = await import('./start.ts');
       setExit(await startCommand(io, opts));

@@ -12,6 +12,8 @@ import { scheduledEvent } from '../local/scheduler.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import type { Io } from './commands.ts';
 import { UsageError } from './errors.ts';
+import { faultCountsLine, faultLines, faultPlanOf, type FaultFlags } from './fault-options.ts';
+import { isInjectedFault } from '../local/faults.ts';
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -50,9 +52,11 @@ const shellAssignments = (env: Record<string, string>) =>
 
 export async function startCommand(
   io: Io,
-  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean; batchingWindow?: string },
+  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean; batchingWindow?: string } & FaultFlags,
 ): Promise<number> {
   const windowMs = batchingWindow(opts.batchingWindow);
+  // No endpoint check: what start runs is local by construction.
+  const faults = faultPlanOf(opts);
   const config = loadDigestConfig({ ...LOCAL_MAIL_DEFAULTS, ...process.env });
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -65,6 +69,7 @@ export async function startCommand(
   const shutdown = () => {
     stopping ??= (async () => {
       io.err('\nstopping the local stack…');
+      if (stack?.faults) io.err(faultCountsLine(stack.faults));
       await stack?.stop();
       wake();
     })();
@@ -80,6 +85,7 @@ export async function startCommand(
       dataDir,
       onFailureFile,
       mapping: { maxBatchingWindowMs: windowMs },
+      faults,
       log: (m) => io.err(m),
     });
     if (stopping) {
@@ -96,6 +102,7 @@ export async function startCommand(
         `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
         `  digest: every day at ${hhmm(config.reportAt)} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
         `  stream mapping: ${mappingLine(windowMs)}; records that exhaust their retries go to ${onFailureFile}`,
+        ...(faults ? faultLines(faults, config).map((line) => `  ${line}`) : []),
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',
         `  export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
@@ -120,8 +127,13 @@ export async function startCommand(
       io.err(`demo: captured in ${((Date.now() - t0) / 1000).toFixed(1)} s (${s.poller.stats.recordsDelivered} records delivered to the consumer)`);
       const today = Temporal.Now.plainDateISO(config.reportTz);
       const fireAt = today.toZonedDateTime({ timeZone: config.reportTz, plainTime: { hour: config.reportAt.hour, minute: config.reportAt.minute } });
-      const res = await s.digest(scheduledEvent(fireAt.epochMilliseconds, 1, 'demo'));
-      io.out(
+      const res = await s.digest(scheduledEvent(fireAt.epochMilliseconds, 1, 'demo')).catch((e: unknown) => {
+        // A failure asked for with --fault is what the person wants to see, and the stack stays up to look at it.
+        if (!s.faults || !isInjectedFault(e)) throw e;
+        io.out(`demo: the digest failed: ${(e as Error).name}: ${(e as Error).message}. Mailbox: ${s.sesEndpoint}/`);
+        return undefined;
+      });
+      if (res) io.out(
         res.status === 'sent'
           ? `demo: sent the digest for ${res.date} (${res.tz}): ${res.count} failures, read from the ${res.source} table. Read it at ${s.sesEndpoint}/`
           : `demo: the digest for ${res.date} was ${res.status} (already sent earlier with this --data-dir; \`failure-digest digest --date ${res.date} --force\` resends). Mailbox: ${s.sesEndpoint}/`,

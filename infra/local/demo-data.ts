@@ -1,4 +1,5 @@
 import { dayWindow } from '../../shared/time/report-day.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** An execution-log item as writers put it, with the attributes real jobs log. */
 export interface ExecutionItem {
@@ -13,16 +14,7 @@ export interface ExecutionItem {
 }
 
 /** Small, fast, seedable PRNG, so a demo or benchmark day is the same every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 interface ProcessSpec {
   readonly name: string;

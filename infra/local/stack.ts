@@ -12,6 +12,7 @@ import { createDigestHandler, type DigestHandler } from '../../functions/digest/
 import { createStreamConsumerHandler, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalHeartbeats } from './heartbeats.ts';
+import { injectFaults, killThisProcess, type FaultInjector, type FaultPlan } from './faults.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
 import { startLocalSchedule, type LocalSchedule } from './scheduler.ts';
 import { startSesLocal, type SesLocal } from './ses-local.ts';
@@ -21,6 +22,8 @@ import { ensureLocalTables } from './tables.ts';
 export interface PipelineOptions {
   readonly config: DigestConfig;
   readonly clients: Clients;
+  /** The clients of the functions themselves (the consumer, the digest), where faults go. @default `clients` */
+  readonly functionClients?: Clients | undefined;
   /** Where records that exhausted their retries are written, one JSON line each. */
   readonly onFailureFile: string;
   /** Fire the digest daily at its local time in the report zone, and heartbeat rounds every few minutes. @default true */
@@ -59,13 +62,13 @@ export interface Pipeline {
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { config, clients, log } = options;
   const tables = await ensureLocalTables(clients.dynamodb, config);
-  const deps = digestDeps(clients, config, { drops: INLINE_DROPS });
-  const { store } = deps;
+  const { store } = digestDeps(clients, config, { drops: INLINE_DROPS });
   // A table created now with its stream: every item it will ever hold passes the consumer.
   if (tables.executionTableCreated) await store.ensureCoverage(config.reportTz, 0);
 
+  const deps = digestDeps(options.functionClients ?? clients, config, { drops: INLINE_DROPS });
   const logger = new Logger({ serviceName: 'failure-digest', logLevel: options.functionLogLevel ?? 'WARN' });
-  const consumer = createStreamConsumerHandler({ store, evidence: deps.evidence, tz: config.reportTz, clock: Date.now, logger });
+  const consumer = createStreamConsumerHandler({ store: deps.store, evidence: deps.evidence, tz: config.reportTz, clock: Date.now, logger });
   const digest = createDigestHandler(deps, config, logger);
 
   const onFailure = async (record: OnFailureRecord) => {
@@ -96,7 +99,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   });
   poller.start();
   const heartbeats = startLocalHeartbeats(
-    { ...deps, doc: clients.doc, streams: clients.streams, streamArn: tables.streamArn, store: deps.evidence },
+    { ...deps, doc: (options.functionClients ?? clients).doc, streams: clients.streams, streamArn: tables.streamArn, store: deps.evidence },
     { timer: options.schedule !== false, log },
   );
 
@@ -129,17 +132,20 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   };
 }
 
-export interface LocalStackOptions extends Omit<PipelineOptions, 'clients'> {
+export interface LocalStackOptions extends Omit<PipelineOptions, 'clients' | 'functionClients'> {
   readonly dynamodbPort: number;
   readonly sesPort: number;
   /** Keep DynamoDB data here. @default in memory */
   readonly dataDir?: string | undefined;
+  /** Faults for the functions' clients (`--fault`); the stack's own set-up and the demo writers get none. */
+  readonly faults?: FaultPlan | undefined;
 }
 
 export interface LocalStack extends Pipeline {
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
   readonly clients: Clients;
+  readonly faults: FaultInjector | undefined;
 }
 
 /**
@@ -158,17 +164,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => ddb.stop());
     const ses: SesLocal = await startSesLocal({ port: options.sesPort });
     stops.push(() => ses.stop());
-    const clients = createClients({
+    const clientOptions = {
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
       endpoints: { dynamodb: ddb.endpoint, streams: ddb.endpoint, ses: ses.endpoint },
-    });
+    };
+    const clients = createClients(clientOptions);
     stops.push(() => destroyClients(clients));
-    const pipeline = await startPipeline({ ...options, clients });
+    const faulty = options.faults ? withFaults(createClients(clientOptions), options.faults, options.config, ddb) : undefined;
+    if (faulty) stops.push(() => destroyClients(faulty.clients));
+    const pipeline = await startPipeline({ ...options, clients, functionClients: faulty?.clients });
     stops.push(() => pipeline.stop());
-    return { ...pipeline, dynamodbEndpoint: ddb.endpoint, sesEndpoint: ses.endpoint, clients, stop: stopAll };
+    return { ...pipeline, dynamodbEndpoint: ddb.endpoint, sesEndpoint: ses.endpoint, clients, faults: faulty?.injector, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * Faults in a client set of their own. A crash takes DynamoDB Local down
+ * with this process, as a power cut would, so that no Java outlives it.
+ */
+function withFaults(clients: Clients, plan: FaultPlan, config: DigestConfig, ddb: DynamoDbLocal): { clients: Clients; injector: FaultInjector } {
+  const crash = () => {
+    try {
+      process.kill(-ddb.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    killThisProcess();
+  };
+  return { clients, injector: injectFaults(clients, plan, config, { crash }) };
 }

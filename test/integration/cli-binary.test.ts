@@ -2,16 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { freePort } from '../../infra/local/free-port.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { bareEnv, leftoverProcesses, runBinary, runBinaryInPty, type BinaryRun } from '../support/binary.ts';
-import { dropTables, testClients, testConfig } from '../support/local.ts';
+import { dropTables, localStackEnv, testClients, testConfig } from '../support/local.ts';
 import { screen } from '../support/terminal.ts';
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
@@ -33,18 +32,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'fd-binary-'));
   clients = testClients();
   config = testConfig({ REPORT_TZ: 'UTC' });
-  const ddb = inject('ddbEndpoint');
-  localEnv = bareEnv({
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: ddb,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
-    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
-    DDB_TABLE: config.executionTable,
-    SUMMARY_TABLE: config.summaryTable,
-    REPORT_TZ: 'UTC',
-  });
+  localEnv = localStackEnv(config);
   await ensureLocalTables(clients.dynamodb, config);
   const w = dayWindow(DATE, 'UTC');
   await batchPutAll(clients.doc, config.executionTable, [

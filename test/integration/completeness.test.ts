@@ -120,7 +120,7 @@ describe('a digest for a day that just ended', () => {
     config = testConfig({ REPORT_TZ: TZ });
     watermarks = blockWatermarks(clients.dynamodb, config.summaryTable);
     // Retries slow enough that a heartbeat outlasts the stall instead of being given up.
-    pipeline = await startTestPipeline(clients, config, { retryBackoffMs: () => 400 });
+    pipeline = await startTestPipeline(clients, config, { timing: { retryBackoffMs: () => 400 } });
   });
 
   afterAll(async () => {

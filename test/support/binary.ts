@@ -17,6 +17,8 @@ export function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 export interface BinaryRun {
   readonly code: number | null;
+  /** The signal that ended the child, if one did (then `code` is null). */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly ms: number;
@@ -59,10 +61,10 @@ function run(file: string, args: readonly string[], options: RunOptions): Promis
       reject(new Error(`${args.join(' ')} did not end within ${options.timeoutMs ?? 20_000} ms; stdout: ${stdout}; stderr: ${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       running.delete(child);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
 }

@@ -2,19 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createClients, type Clients } from '../../shared/aws/clients.ts';
+import { createClients, type ClientOptions, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { startPipeline, type LocalMappingTiming, type Pipeline } from '../../infra/local/stack.ts';
+import { bareEnv } from './binary.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 /** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
-export function testClients(): Clients {
+export function testClients(options: Pick<ClientOptions, 'maxAttempts'> = {}): Clients {
   const ddb = inject('ddbEndpoint');
   return createClients({
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint') },
+    ...options,
   });
 }
 
@@ -29,6 +31,27 @@ export function testConfig(env: Record<string, string> = {}): DigestConfig {
     // A test that is about waiting for capture asks for it.
     CAPTURE_WAIT_SECONDS: '0',
     ...env,
+  });
+}
+
+/**
+ * The variables a person exports for the local stack (`failure-digest start`
+ * prints them), pointed at this run's emulators and `config`'s tables, in an
+ * environment without any other AWS or failure-digest setting.
+ */
+export function localStackEnv(config: DigestConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const ddb = inject('ddbEndpoint');
+  return bareEnv({
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
+    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    DDB_TABLE: config.executionTable,
+    SUMMARY_TABLE: config.summaryTable,
+    REPORT_TZ: config.reportTz,
+    ...extra,
   });
 }
 
@@ -67,19 +90,25 @@ export interface TestPipeline extends Pipeline {
 /**
  * The local pipeline on this run's DynamoDB Local, quick to react and quiet,
  * without the schedule. Its on-failure file lives in a temp folder of its
- * own, which `stop` removes.
+ * own, which `stop` removes. With `functionClients`, the consumer and the
+ * digest use those (a test's faults), and everything else `clients`.
  */
-export async function startTestPipeline(clients: Clients, config: DigestConfig, timing: LocalMappingTiming = {}): Promise<TestPipeline> {
+export async function startTestPipeline(
+  clients: Clients,
+  config: DigestConfig,
+  options: { readonly functionClients?: Clients; readonly timing?: LocalMappingTiming } = {},
+): Promise<TestPipeline> {
   const dir = await makeTempDir('fd-pipeline-');
   const onFailureFile = join(dir, 'on-failure.jsonl');
   try {
     const pipeline = await startPipeline({
       config,
       clients,
+      functionClients: options.functionClients,
       onFailureFile,
       schedule: false,
       // Quicker to react than the deployed mapping, with the same retry count and semantics.
-      mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10, ...timing },
+      mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10, ...options.timing },
       log: () => {},
       functionLogLevel: 'SILENT',
     });

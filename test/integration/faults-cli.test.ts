@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { batchPutAll } from '../../shared/aws/batch-write.ts';
+import { destroyClients, type Clients } from '../../shared/aws/clients.ts';
+import type { DigestConfig } from '../../shared/settings/components.ts';
+import { SummaryStore } from '../../shared/summary/store.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { freePort } from '../../infra/local/free-port.ts';
+import { ensureLocalTables } from '../../infra/local/tables.ts';
+import { bareEnv, leftoverProcesses, runBinary } from '../support/binary.ts';
+import { dropTables, localStackEnv, mailbox, testClients, testConfig } from '../support/local.ts';
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+const KINDS = 'the kinds are summary-write, gsi-read, ses-throttle, ses-timeout, crash-after-send';
+// One report day per test that sends, so each has its own sent-marker.
+const DAYS = { throttled: '2026-11-02', crashed: '2026-11-03', calm: '2026-11-04' } as const;
+
+let clients: Clients;
+let config: DigestConfig;
+let store: SummaryStore;
+/** The variables a person exports for the local stack, pointed at this run's emulators; one SDK attempt per operation. */
+let localEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  clients = testClients();
+  config = testConfig({ REPORT_TZ: 'UTC' });
+  store = new SummaryStore(clients.doc, config.summaryTable, config.retentionDays);
+  localEnv = localStackEnv(config, { AWS_MAX_ATTEMPTS: '1', SES_FROM: config.sesFrom, SES_TO: config.sesTo.join(',') });
+  await ensureLocalTables(clients.dynamodb, config);
+  const items = Object.values(DAYS).map((date, i) => ({ pk: `etl-orders#run-${i}`, status: 'FAILED', event_ts: dayWindow(date, 'UTC').start_ms + 1, message: 'boom' }));
+  await batchPutAll(clients.doc, config.executionTable, items);
+});
+
+afterEach(async () => {
+  expect(await leftoverProcesses()).toEqual([]);
+});
+
+afterAll(async () => {
+  await dropTables(clients, config);
+  destroyClients(clients);
+});
+
+const sentOn = async (date: string) => (await mailbox(config.sesTo[0]!)).filter((m) => m.subject.includes(date));
+
+// Every message is in test/unit/fault-spec.test.ts; these show the binary says them as a usage error.
+describe('a --fault that cannot be used: one line, exit 2, before anything starts', () => {
+  it.each([
+    [['digest', '--fault', 'nope=0.5'], `--fault "nope=0.5": no fault kind "nope"; ${KINDS}`],
+    [['digest', '--fault', 'summary-write=2'], `--fault "summary-write=2": rate "2" is not a number from 0 to 1 (the share of attempts that fail); ${KINDS}`],
+    [['digest', '--fault', 'summary-write'], `--fault "summary-write" has no rate: write KIND=RATE, e.g. summary-write=0.2; ${KINDS}`],
+    [['digest', '--fault', 'ses-timeout=1', '--fault-seed', 'x'], '--fault-seed "x" is not a whole number from 0 to 4294967295'],
+    [['start', '--fault', 'nope=0.5'], `--fault "nope=0.5": no fault kind "nope"; ${KINDS}`],
+  ])('%j', async (args, line) => {
+    const run = await runBinary(args, { env: localEnv });
+    expect(run.stderr).toBe(`failure-digest: ${line}\n`);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  });
+
+  it.each([
+    [{ AWS_ENDPOINT_URL_SESV2: '' }, 'AWS_ENDPOINT_URL_SESV2 is not set'],
+    [{ AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.us-east-1.amazonaws.com' }, 'AWS_ENDPOINT_URL_DYNAMODB=https://dynamodb.us-east-1.amazonaws.com is not a loopback address (localhost, 127.0.0.1 or [::1])'],
+  ])('digest refuses endpoints that are not local: %j', async (env, what) => {
+    const run = await runBinary(['digest', '--dry-run', '--date', DAYS.calm, '--fault', 'ses-throttle=1'], { env: { ...localEnv, ...env } });
+    expect(lines(run.stderr)).toEqual([`failure-digest: --fault works on the local stack only, and ${what} (the export lines that \`failure-digest start\` prints set it)`]);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('digest --fault on the local stack', () => {
+  it('says which faults are on, fails the send as asked in one line (exit 1), and gives the day back', async () => {
+    const run = await runBinary(['digest', '--date', DAYS.throttled, '--fault', 'ses-throttle=1', '--fault-seed', '7'], { env: localEnv });
+    expect(lines(run.stderr)).toEqual([
+      'faults on (local stack only; each rate is the share of SDK attempts that fail; seed 7, --fault-seed 7 repeats it): ses-throttle=1',
+      '  ses-throttle=1: SendEmail answers TooManyRequestsException (HTTP 429, nothing sent)',
+      'faults injected: ses-throttle 1 of 1 attempt',
+      'failure-digest: TooManyRequestsException: Maximum sending rate exceeded. (injected by --fault ses-throttle)',
+    ]);
+    expect(run.code).toBe(1);
+    expect(await sentOn(DAYS.throttled)).toEqual([]);
+    expect(await store.getSentMarker('UTC', DAYS.throttled)).toBeUndefined();
+  });
+
+  it('crash-after-send=1: SES has the email, the process is killed, and the sent-marker is left "sending"', async () => {
+    const run = await runBinary(['digest', '--date', DAYS.crashed, '--fault', 'crash-after-send=1'], { env: localEnv });
+    expect(run.signal).toBe('SIGKILL');
+    expect(lines(run.stderr).at(-1)).toBe('failure-digest: SendEmail was accepted; this process is killed now (injected by --fault crash-after-send)');
+    expect(await sentOn(DAYS.crashed)).toHaveLength(1);
+    expect(await store.getSentMarker('UTC', DAYS.crashed)).toMatchObject({ state: 'sending' });
+  });
+
+  it('crash-after-send=0: sends and confirms as without it', async () => {
+    const run = await runBinary(['digest', '--date', DAYS.calm, '--fault', 'crash-after-send=0'], { env: localEnv });
+    expect(run.code).toBe(0);
+    expect(lines(run.stderr).slice(-2)).toEqual([expect.stringMatching(new RegExp(`^sent ${DAYS.calm} \\(UTC\\): 1 failure from gsi`)), 'faults injected: crash-after-send 0 of 1 attempt']);
+    const [sent] = await sentOn(DAYS.calm);
+    expect(await store.getSentMarker('UTC', DAYS.calm)).toMatchObject({ state: 'sent', messageId: sent?.messageId });
+  });
+});
+
+describe('start --fault', () => {
+  it('prints the faults among the status lines, and stops on Ctrl-C saying what it injected', async () => {
+    const [ddbPort, sesPort] = [await freePort(), await freePort()];
+    let seen = '';
+    const args = ['start', '--dynamodb-port', String(ddbPort), '--ses-port', String(sesPort), '--fault', 'summary-write=0.25', '--fault-seed', '11'];
+    const run = await runBinary(args, {
+      env: bareEnv(),
+      timeoutMs: 60_000,
+      onStdout: (chunk, child) => {
+        seen += chunk;
+        // The last of the status lines: the stack is up.
+        if (seen.includes('npx failure-digest digest') && !child.killed) child.kill('SIGINT');
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual(
+      expect.arrayContaining([
+        '  faults on (local stack only; each rate is the share of SDK attempts that fail; seed 11, --fault-seed 11 repeats it): summary-write=0.25',
+        '    summary-write=0.25: PutItem, UpdateItem, DeleteItem, BatchWriteItem and TransactWriteItems on failure-digest-summary answer ProvisionedThroughputExceededException (HTTP 400, nothing written)',
+      ]),
+    );
+    expect(lines(run.stderr)).toContain('faults injected: summary-write 0 of 0 attempts');
+    // DynamoDB Local went with it.
+    expect(spawnSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${ddbPort}`]).status).toBe(1);
+  }, 70_000);
+});
