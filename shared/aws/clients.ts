@@ -1,8 +1,9 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { baseConfig, endpointConfig, type ClientOptions } from './client-config.ts';
 import { createDynamoClients, type DynamoClients } from './dynamodb-clients.ts';
+import { createStreamsClient } from './streams-client.ts';
 
 export type { ClientOptions } from './client-config.ts';
 
@@ -19,7 +20,7 @@ export function createClients(options: ClientOptions = {}): Clients {
   const endpoints = options.endpoints;
   return {
     ...createDynamoClients(options),
-    streams: new DynamoDBStreamsClient({ ...base, ...endpointConfig(endpoints?.streams ?? endpoints?.dynamodb) }),
+    streams: createStreamsClient(options),
     ses: new SESv2Client({ ...base, ...endpointConfig(endpoints?.ses) }),
     // Path-style when pointed at an endpoint: local S3 stand-ins have no per-bucket host names.
     s3: new S3Client({ ...base, ...endpointConfig(endpoints?.s3), ...(endpoints?.s3 ? { forcePathStyle: true } : {}) }),
