@@ -58,10 +58,14 @@ export interface TestPipeline extends Pipeline {
 
 /**
  * The local pipeline on this run's DynamoDB Local, quick to react and quiet,
- * without the schedule. Its on-failure file lives in a temp folder of its
- * own, which `stop` removes.
+ * without the schedule, its status lines going to `options.log` if given.
+ * Its on-failure file lives in a temp folder of its own, which `stop` removes.
  */
-export async function startTestPipeline(clients: Clients, config: DigestConfig): Promise<TestPipeline> {
+export async function startTestPipeline(
+  clients: Clients,
+  config: DigestConfig,
+  options: { readonly log?: (line: string) => void } = {},
+): Promise<TestPipeline> {
   const dir = await makeTempDir('fd-pipeline-');
   const onFailureFile = join(dir, 'on-failure.jsonl');
   try {
@@ -72,7 +76,7 @@ export async function startTestPipeline(clients: Clients, config: DigestConfig):
       schedule: false,
       // Quicker to react than the deployed mapping, with the same retry count and semantics.
       mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10 },
-      log: () => {},
+      log: options.log ?? (() => {}),
       functionLogLevel: 'SILENT',
     });
     return {
