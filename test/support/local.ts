@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createClients, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
+import { bareEnv } from './binary.ts';
 import { startPipeline, type Pipeline } from '../../infra/local/stack.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
@@ -15,6 +16,24 @@ export function testClients(): Clients {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint') },
+  });
+}
+
+/**
+ * The standard variables a person exports for the local stack, pointed at
+ * this run's emulators, in an environment without any other AWS or
+ * failure-digest setting; `extra` adds the tables and the rest.
+ */
+export function localStackEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const ddb = inject('ddbEndpoint');
+  return bareEnv({
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
+    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    ...extra,
   });
 }
 
