@@ -1,9 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { captureRecord } from '../../shared/capture/capture.ts';
 import { arrivalMs } from '../../shared/capture/classify.ts';
-import { readHeartbeat } from '../../shared/capture/heartbeat.ts';
+import { processStreamRecord } from '../../shared/capture/process-record.ts';
 import type { EvidenceStore } from '../../shared/evidence/store.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 
@@ -23,9 +22,7 @@ export function createStreamConsumerHandler(deps: StreamConsumerDeps): StreamHan
   let coverageRecorded = false;
 
   const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-    const heartbeat = readHeartbeat(record);
-    if (heartbeat) await deps.evidence.advanceWatermark(heartbeat);
-    else await captureRecord(capture, record);
+    await processStreamRecord(capture, record);
   };
 
   return async (event, context) => {

@@ -4,6 +4,7 @@ import { SETTINGS } from '../../shared/settings/settings.ts';
 import { consoleIo } from './console-io.ts';
 import { describeError, OutputClosedError } from './errors.ts';
 import { faultOption, faultSeedOption } from './fault-options.ts';
+import { addReplayCommand } from './replay.ts';
 import { addS3LogCommands } from './s3-logs.ts';
 import { oneLineUsageErrors } from './usage.ts';
 import { packageVersion } from './version.ts';
@@ -62,6 +63,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await reprocessCommand(io, opts)));
 
   addS3LogCommands(program, io, setExit);
+  addReplayCommand(program, io, setExit);
 
   program
     .command('start')

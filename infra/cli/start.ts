@@ -101,7 +101,7 @@ export async function startCommand(
         `  SES v2 emulator: ${s.sesEndpoint}   mailbox: ${s.sesEndpoint}/   JSON: ${s.sesEndpoint}/store`,
         `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
         `  digest: every day at ${hhmm(config.reportAt)} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
-        `  stream mapping: ${mappingLine(windowMs)}; records that exhaust their retries go to ${onFailureFile}`,
+        `  stream mapping: ${mappingLine(windowMs)}; records it gives up on are read back from the stream by the on-failure function and listed in ${onFailureFile}`,
         ...(faults ? faultLines(faults, config).map((line) => `  ${line}`) : []),
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',

@@ -1,22 +1,21 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
-import { classifyStreamRecord } from '../../shared/capture/classify.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
 import type { HeartbeatRound } from '../../shared/summary/model/capture-evidence.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 import { createDigestHandler, type DigestHandler } from '../../functions/digest/handler.ts';
+import type { OnFailureHandler } from '../../functions/on-failure/handler.ts';
 import { createStreamConsumerHandler, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalHeartbeats } from './heartbeats.ts';
 import { injectFaults, killThisProcess, type FaultInjector, type FaultPlan } from './faults.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
+import { localOnFailure } from './on-failure.ts';
 import { startLocalSchedule, type LocalSchedule } from './scheduler.ts';
 import { startSesLocal, type SesLocal } from './ses-local.ts';
-import { createStreamPoller, type OnFailureRecord, type StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
+import { createStreamPoller, type StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
 import { ensureLocalTables } from './tables.ts';
 
 export interface PipelineOptions {
@@ -46,6 +45,8 @@ export interface Pipeline {
   readonly store: SummaryStore;
   readonly poller: StreamPoller;
   readonly consumer: StreamHandler;
+  /** Recovers what the mapping gives up on; called directly, where AWS has an SQS queue in between. */
+  readonly recovery: OnFailureHandler;
   readonly digest: DigestHandler;
   readonly schedule: LocalSchedule | undefined;
   readonly streamArn: string;
@@ -71,19 +72,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const consumer = createStreamConsumerHandler({ store: deps.store, evidence: deps.evidence, tz: config.reportTz, clock: Date.now, logger });
   const digest = createDigestHandler(deps, config, logger);
 
-  const onFailure = async (record: OnFailureRecord) => {
-    await mkdir(dirname(options.onFailureFile), { recursive: true });
-    await appendFile(options.onFailureFile, `${JSON.stringify(record)}\n`);
-    // Lost records leave their days incomplete: the digest then reads the index instead.
-    const days = new Set<string>();
-    for (const r of record.records ?? []) {
-      const reading = classifyStreamRecord(r, config.reportTz, Date.now());
-      if (reading.kind === 'failure' || reading.kind === 'unreadable') days.add(reading.day);
-    }
-    const why = `${record.requestContext.condition} on shard ${record.DDBStreamBatchInfo.shardId}`;
-    for (const day of days) await store.markIncomplete(config.reportTz, day, why);
-    log(`stream: ${record.DDBStreamBatchInfo.batchSize} record(s) gave up (${why}); written to ${options.onFailureFile}`);
-  };
+  const { recovery, onFailure } = localOnFailure({ clients, config, logger, file: options.onFailureFile, log });
 
   const poller = createStreamPoller({
     streams: clients.streams,
@@ -120,6 +109,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     store,
     poller,
     consumer,
+    recovery,
     digest,
     schedule,
     streamArn: tables.streamArn,

@@ -1,10 +1,11 @@
 import type { Shard } from '@aws-sdk/client-dynamodb-streams';
 import { matchesFilter } from '../../shared/capture/stream-filter.ts';
+import { describeShards } from '../../shared/stream/describe-shards.ts';
+import { toLambdaRecord } from '../../shared/stream/lambda-record.ts';
 import { settleBatch, type BatchRunner, type OnFailureRecord } from './stream-batch.ts';
 import { invokeHandler, type FunctionIdentity, type InvokeOutcome } from './stream-invoke.ts';
 import { resolveOptions, type StreamPollerOptions } from './stream-options.ts';
-import { toLambdaRecord } from './stream-record.ts';
-import { describeShards, runShard, type ShardState } from './stream-shard.ts';
+import { runShard, type ShardState } from './stream-shard.ts';
 import { backoffMs, errorMessage, errorName, sleep, Wake, type StreamLog } from './stream-support.ts';
 
 export type { OnFailureRecord } from './stream-batch.ts';

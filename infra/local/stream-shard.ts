@@ -1,9 +1,7 @@
 import {
-  DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
-  type Shard,
   type ShardIteratorType,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -36,21 +34,6 @@ export interface ShardWorker {
   tick(): number;
   changed(): void;
   now(): number;
-}
-
-/** Every shard of the stream, following DescribeStream's pages. */
-export async function describeShards(streams: DynamoDBStreamsClient, streamArn: string, signal: AbortSignal): Promise<Shard[]> {
-  const found: Shard[] = [];
-  let exclusiveStartShardId: string | undefined;
-  do {
-    const out = await streams.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      { abortSignal: signal },
-    );
-    found.push(...(out.StreamDescription?.Shards ?? []));
-    exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
-  } while (exclusiveStartShardId);
-  return found;
 }
 
 /** DynamoDB Streams caps GetRecords at 1,000 records. */

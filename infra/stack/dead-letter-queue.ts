@@ -15,7 +15,7 @@ export interface DeadLetterQueueProps {
  * Where failures that ran out of retries end up, for an alarm and a human.
  * SQS-managed encryption rather than a KMS key: the senders (Lambda, the
  * Scheduler role) then need no key grants, and the messages are metadata
- * (shard and sequence numbers, a schedule payload), not the failure records.
+ * (shard and sequence numbers, a schedule payload, an S3 event), not the failure records.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: sqs.Queue;
@@ -30,7 +30,7 @@ export class DeadLetterQueue extends Construct {
     acknowledge(
       this.queue,
       'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter destination of a stream mapping or a schedule; a queue behind it would only move the problem.',
+      'This queue is itself the dead-letter destination of a queue, a schedule or asynchronous invocations; a queue behind it would only move the problem.',
     );
   }
 }

@@ -7,6 +7,7 @@ import { Heartbeat } from './heartbeat.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
 import { S3LogIngester } from './s3-log-ingester.ts';
 import { StreamConsumer } from './stream-consumer.ts';
+import { StreamRecovery } from './stream-recovery.ts';
 import { SummaryTable } from './summary-table.ts';
 
 export interface FailureDigestStackProps extends StackProps {
@@ -23,6 +24,7 @@ export class FailureDigestStack extends Stack {
   readonly executionLog: ExecutionLogTable;
   readonly summary: SummaryTable;
   readonly consumer: StreamConsumer;
+  readonly recovery: StreamRecovery;
   readonly digest: Digest;
   readonly heartbeat: Heartbeat;
   readonly alarms: OperationsAlarms;
@@ -42,13 +44,16 @@ export class FailureDigestStack extends Stack {
     });
     this.summary = new SummaryTable(this, 'Summary');
 
-    this.consumer = new StreamConsumer(this, 'StreamConsumer', {
+    const capture = {
       source: this.executionLog,
       summaryTable: this.summary.table,
       reportTz: c.reportTz,
       retentionDays: c.retentionDays,
       ...logging,
-    });
+    };
+    // What the consumer's mapping gives up on goes to the recovery's queue.
+    this.recovery = new StreamRecovery(this, 'StreamRecovery', capture);
+    this.consumer = new StreamConsumer(this, 'StreamConsumer', { ...capture, onFailureQueue: this.recovery.queue });
 
     this.heartbeat = new Heartbeat(this, 'Heartbeat', {
       source: this.executionLog,
@@ -68,7 +73,7 @@ export class FailureDigestStack extends Stack {
       sendEmpty: c.sendEmpty,
       sesSandbox: c.sesSandbox,
       retentionDays: c.retentionDays,
-      dropQueues: [this.consumer.deadLetterQueue.queue],
+      dropQueues: [this.recovery.queue, this.recovery.deadLetterQueue.queue],
       ...logging,
       ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
     });
@@ -93,12 +98,18 @@ export class FailureDigestStack extends Stack {
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       ...(c.alarmEmail !== undefined && { alarmEmail: c.alarmEmail }),
       deadLetterQueues: {
-        StreamConsumer: this.consumer.deadLetterQueue.queue,
+        StreamRecovery: this.recovery.deadLetterQueue.queue,
         Digest: this.digest.deadLetterQueue.queue,
         Heartbeat: this.heartbeat.deadLetterQueue.queue,
         ...(s3Logs && { S3LogIngester: s3Logs.deadLetterQueue.queue }),
       },
-      functions: { StreamConsumer: this.consumer.fn, Digest: this.digest.fn, Heartbeat: this.heartbeat.fn, ...(s3Logs && { S3LogIngester: s3Logs.fn }) },
+      functions: {
+        StreamConsumer: this.consumer.fn,
+        StreamRecovery: this.recovery.fn,
+        Digest: this.digest.fn,
+        Heartbeat: this.heartbeat.fn,
+        ...(s3Logs && { S3LogIngester: s3Logs.fn }),
+      },
       streamConsumer: this.consumer.fn,
     });
 
@@ -112,7 +123,10 @@ export class FailureDigestStack extends Stack {
       value: this.digest.fn.functionName,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
-    new CfnOutput(this, 'StreamConsumerDeadLetterQueueUrl', { value: this.consumer.deadLetterQueue.queue.queueUrl });
+    new CfnOutput(this, 'StreamRecoveryDeadLetterQueueUrl', {
+      description: 'Ranges of dropped stream records that could not be recovered: replay them with failure-digest replay',
+      value: this.recovery.deadLetterQueue.queue.queueUrl,
+    });
     new CfnOutput(this, 'DigestDeadLetterQueueUrl', { value: this.digest.deadLetterQueue.queue.queueUrl });
     if (s3Logs) {
       new CfnOutput(this, 'AccessLogBucketName', {

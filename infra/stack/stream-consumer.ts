@@ -1,26 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { captureEnv } from '../../shared/settings/components.ts';
-import { DeadLetterQueue } from './dead-letter-queue.ts';
-import type { ExecutionLogTable } from './execution-log-table.ts';
+import type { CaptureFunctionProps } from './capture-props.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 
-export interface StreamConsumerProps {
-  readonly source: ExecutionLogTable;
-  readonly summaryTable: dynamodb.ITable;
-  readonly reportTz: string;
-  readonly retentionDays: number;
-  /** @default 'INFO' */
-  readonly logLevel?: string;
-  /** @default RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
+export interface StreamConsumerProps extends CaptureFunctionProps {
+  /** Where the mapping sends what it gives up on: where the records were, never the records. */
+  readonly onFailureQueue: sqs.IQueue;
 }
 
 /**
@@ -32,7 +24,7 @@ export class StreamConsumer extends Construct {
   readonly fn: lambda.IFunction;
   readonly function: NodeFunction;
   readonly mapping: lambda.EventSourceMapping;
-  readonly deadLetterQueue: DeadLetterQueue;
+  readonly onFailureQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
@@ -45,7 +37,7 @@ export class StreamConsumer extends Construct {
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
     });
     this.fn = this.function.fn;
-    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
+    this.onFailureQueue = props.onFailureQueue;
 
     // Written out rather than table.grantStreamRead(), which allows
     // dynamodb:ListStreams on every resource.
@@ -77,7 +69,7 @@ export class StreamConsumer extends Construct {
       bisectBatchOnError: m.bisectBatchOnFunctionError,
       retryAttempts: m.maximumRetryAttempts,
       maxRecordAge: Duration.seconds(m.maximumRecordAgeInSeconds),
-      onFailure: new SqsDlq(this.deadLetterQueue.queue),
+      onFailure: new SqsDlq(this.onFailureQueue),
       filters: m.filters.map((f) => lambda.FilterCriteria.filter(f)),
     });
 

@@ -200,7 +200,7 @@ describe('S3 access log ingester with a log bucket of its own', () => {
   });
 
   it('alarms on its errors and its queue like the other functions', () => {
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: ref(s.s3.fn) }] });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -80,8 +80,8 @@ describe('stack with a new execution-log table', () => {
   });
 
   describe('1. offline bundling', () => {
-    it('bundles both handlers locally into minified ESM with source maps and a require shim', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+    it('bundles every handler locally into minified ESM with source maps and a require shim', () => {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
         const { dir, code } = bundleOf(s, fn);
         expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
         // Booleans, so a failure does not print half a megabyte of bundle.
@@ -95,7 +95,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('loads on Node with the environment the template gives it, reaching the exported handler', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
         const entry = pathToFileURL(path.join(bundleOf(s, fn).dir, 'index.mjs')).href;
         const run = spawnSync(
           process.execPath,
@@ -108,7 +108,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('bundles the AWS SDK the lockfile pins instead of relying on the runtime copy', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn]) {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
         expect(/from\s*"@aws-sdk\//.test(bundleOf(s, fn).code), 'imports @aws-sdk at run time').toBe(false);
       }
     });
@@ -174,16 +174,16 @@ describe('stack with a new execution-log table', () => {
 
   describe('4. stream consumer mapping', () => {
     // Its settings are STREAM_MAPPING's: test/infra/stream-mapping.test.ts.
-    it('feeds the table\'s stream to the consumer and what it gives up on to its queue', () => {
+    it('feeds the table\'s stream to the consumer and what it gives up on to the recovery\'s queue', () => {
       s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: arnOf(s.stack.executionLog.table, 'StreamArn'),
         FunctionName: ref(s.stack.consumer.fn),
-        DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
+        DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.recovery.queue) } },
       });
     });
 
     it('filters to INSERT and MODIFY records whose new status is FAILED, and heartbeats, with the shared patterns', () => {
-      const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+      const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties['FilterCriteria'])!;
       const patterns = mapping.Properties['FilterCriteria'].Filters.map((f: { Pattern: string }) => f.Pattern);
       expect(patterns).toEqual([
         '{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}',
@@ -193,7 +193,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('sends failures to an encrypted queue that refuses plain-text access', () => {
-      const queueId = idOf(s.stack.consumer.deadLetterQueue.queue);
+      const queueId = idOf(s.stack.recovery.queue);
       expect(s.resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId }],
@@ -291,9 +291,9 @@ describe('stack with a new execution-log table', () => {
         'dynamodb:PutItem': [summary],
         'dynamodb:UpdateItem': [summary],
         'dynamodb:BatchWriteItem': [summary],
-        'sqs:SendMessage': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
-        'sqs:GetQueueAttributes': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
-        'sqs:GetQueueUrl': [arnOf(s.stack.consumer.deadLetterQueue.queue)],
+        'sqs:SendMessage': [arnOf(s.stack.recovery.queue)],
+        'sqs:GetQueueAttributes': [arnOf(s.stack.recovery.queue)],
+        'sqs:GetQueueUrl': [arnOf(s.stack.recovery.queue)],
       });
     });
 
@@ -352,7 +352,7 @@ describe('stack with a new execution-log table', () => {
         REPORT_AT: '07:30',
         SEND_EMPTY: 'true',
         SUMMARY_RETENTION_DAYS: '120',
-        ON_FAILURE_QUEUE_URLS: ref(s.stack.consumer.deadLetterQueue.queue),
+        ON_FAILURE_QUEUE_URLS: { 'Fn::Join': ['', [ref(s.stack.recovery.queue), ',', ref(s.stack.recovery.deadLetterQueue.queue)]] },
         POWERTOOLS_SERVICE_NAME: 'failure-digest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -378,8 +378,8 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('logs to explicit log groups with retention', () => {
-      s.template.resourceCountIs('AWS::Logs::LogGroup', 3);
-      for (const fn of [s.stack.consumer.function, s.stack.digest.function, s.stack.heartbeat.function]) {
+      s.template.resourceCountIs('AWS::Logs::LogGroup', 4);
+      for (const fn of [s.stack.consumer.function, s.stack.recovery.function, s.stack.digest.function, s.stack.heartbeat.function]) {
         expect(s.resources[idOf(fn.logGroup)]!.Properties).toEqual({ RetentionInDays: 14 });
         expect(s.resources[idOf(fn.fn)]!.Properties['LoggingConfig']).toEqual({ LogGroup: ref(fn.logGroup) });
       }
@@ -397,12 +397,12 @@ describe('stack with a new execution-log table', () => {
           OKActions: [topic],
           TreatMissingData: 'notBreaching',
         });
-      for (const q of [s.stack.consumer.deadLetterQueue.queue, s.stack.digest.deadLetterQueue.queue, s.stack.heartbeat.deadLetterQueue.queue]) {
+      for (const q of [s.stack.recovery.deadLetterQueue.queue, s.stack.digest.deadLetterQueue.queue, s.stack.heartbeat.deadLetterQueue.queue]) {
         alarm('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: arnOf(q, 'QueueName') }, 0);
       }
       alarm('IteratorAge', { Name: 'FunctionName', Value: ref(s.stack.consumer.fn) }, 15 * 60 * 1000);
-      for (const fn of [s.stack.consumer.fn, s.stack.digest.fn, s.stack.heartbeat.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
-      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.heartbeat.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
+      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     });
 
     it('subscribes the alarmEmail address to the topic', () => {
@@ -419,9 +419,9 @@ describe('stack with a new execution-log table', () => {
       s.template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
-        3,
+        4,
       );
-      s.template.resourceCountIs('AWS::Lambda::Function', 3);
+      s.template.resourceCountIs('AWS::Lambda::Function', 4);
     });
   });
 
@@ -439,7 +439,7 @@ describe('stack with a new execution-log table', () => {
           `FailureDigest/Heartbeat/ScheduleRole AwsSolutions-IAM5[Resource::<${idOf(s.stack.heartbeat.fn)}.Arn>:*]`,
           'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
           `FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.executionLog.table)}.Arn>/stream/*]`,
-          'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
+          'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
         ].sort(),
       );
       for (const reasons of Object.values(acks)) for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
@@ -469,7 +469,7 @@ describe('stack attached to an existing execution-log table', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: STREAM_ARN,
       FunctionName: ref(s.stack.consumer.fn),
-      DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.consumer.deadLetterQueue.queue) } },
+      DestinationConfig: { OnFailure: { Destination: arnOf(s.stack.recovery.queue) } },
     });
   });
 
@@ -506,8 +506,8 @@ describe('stack attached to an existing execution-log table', () => {
       ScheduleExpression: 'cron(30 7 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 3);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 4);
   });
 
   it('leaves no unacknowledged AwsSolutions finding, acknowledging the same six', () => {
@@ -519,7 +519,7 @@ describe('stack attached to an existing execution-log table', () => {
         `FailureDigest/Heartbeat/ScheduleRole AwsSolutions-IAM5[Resource::<${idOf(s.stack.heartbeat.fn)}.Arn>:*]`,
         'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
         'FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*]',
-        'FailureDigest/StreamConsumer/DeadLetters/Queue AwsSolutions-SQS3',
+        'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
       ].sort(),
     );
   });

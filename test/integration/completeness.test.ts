@@ -1,5 +1,5 @@
 import { PutItemCommand, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { destroyClients, type Clients } from '../../shared/aws/clients.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { buildDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
@@ -98,12 +98,12 @@ describe('a day is shown complete only with evidence', () => {
     await pipeline.poller.waitForIdle(30_000);
     watermarks.blocked = true;
     const stalled = await pipeline.heartbeat();
-    // The consumer now retries the heartbeat's watermark write; the newer evidence is not there.
+    // Wait until the consumer has tried the heartbeat's watermark write and been refused; it now retries it.
+    await vi.waitFor(() => expect(watermarks.refused).toBeGreaterThan(0), { timeout: 30_000, interval: 100 });
     const report = await buildDigest({ ...deps, clock: () => stalled.writtenMs + 1 }, FAILED_DAY, TZ);
     expect(report.completeness).toMatchObject({ complete: true, evidence: { capturedThroughMs: captured.writtenMs } });
     const viewAfterStall = await buildDigest(deps, today, TZ);
     expect(viewAfterStall.completeness.complete).toBe(false);
-    expect(watermarks.refused).toBeGreaterThan(0);
   });
 });
 

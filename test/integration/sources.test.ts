@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { PutItemCommand, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
-import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
-import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
+import { createClients, type Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
@@ -12,11 +10,10 @@ import type { DigestReport } from '../../shared/digest/report.ts';
 import { sesMailer } from '../../shared/email/mailer.ts';
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
-import { addDays, dayWindow, reportDayOf } from '../../shared/time/report-day.ts';
+import { reportDayOf } from '../../shared/time/report-day.ts';
 import { generateDay } from '../../infra/local/demo-data.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
-import type { OnFailureRecord } from '../../infra/local/stream-poller.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { summaryTableInput } from '../../shared/summary/model/table.ts';
 import { dropTables, mailbox, startTestPipeline, testClients, testConfig, type TestPipeline } from '../support/local.ts';
@@ -132,109 +129,5 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     const retry = await runDigest(deps, opts);
     expect(retry.status).toBe('sent');
     expect(retry.report.source).toBe('summary');
-  });
-});
-
-/**
- * Makes every PutItem into `table` that writes `pk`'s failure fail the way
- * DynamoDB answers a partition over its throughput, as the SDK surfaces it
- * once its own retries are spent. DynamoDB Local never throttles: this is the
- * one fault injected, on a client of the test's own; everything else is real.
- */
-function throttleSummaryWrites(client: DynamoDBClient, table: string, pk: string): { attempts: number } {
-  const seen = { attempts: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TableName?: string };
-      if (context.commandName === 'PutItemCommand' && input.TableName === table && JSON.stringify(input).includes(pk)) {
-        seen.attempts += 1;
-        throw new ProvisionedThroughputExceededException({
-          message: 'The level of configured provisioned throughput for the table was exceeded.',
-          $metadata: { httpStatusCode: 400 },
-        });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'injectSummaryThrottle' },
-  );
-  return seen;
-}
-
-describe('records that exhaust their retries through the local event source mapping', () => {
-  const LOST_PK = 'ledger-close#run-7';
-  // Days before today, so every event_ts is plausible whatever the date.
-  const today = reportDayOf(Date.now(), TZ);
-  const LOST_DAY = addDays(today, -2);
-  const OTHER_DAY = addDays(today, -3);
-  let clients: Clients;
-  let config: DigestConfig;
-  let pipeline: TestPipeline;
-  let deps: DigestDeps;
-  let throttled: { attempts: number };
-
-  beforeAll(async () => {
-    clients = testClients();
-    config = testConfig({ REPORT_TZ: TZ });
-    throttled = throttleSummaryWrites(clients.dynamodb, config.summaryTable, LOST_PK);
-    pipeline = await startTestPipeline(clients, config);
-    deps = { ...digestDeps(clients, config, { drops: INLINE_DROPS }), captureWaitMs: 0 };
-  });
-
-  afterAll(async () => {
-    await pipeline?.stop();
-    await dropTables(clients, config);
-    destroyClients(clients);
-  });
-
-  it('writes the on-failure record, marks the day incomplete, and the digest reads the GSI for it saying why', async () => {
-    const put = (pk: string, date: string, minutes: number, status = 'FAILED') =>
-      clients.dynamodb.send(
-        new PutItemCommand({
-          TableName: config.executionTable,
-          Item: {
-            pk: { S: pk },
-            status: { S: status },
-            event_ts: { N: String(dayWindow(date, TZ).start_ms + minutes * 60_000) },
-            message: { S: `${pk} failed` },
-          },
-        }),
-      );
-    await put('nightly-export#run-1', OTHER_DAY, 60);
-    await put('nightly-export#run-2', LOST_DAY, 60);
-    await put('billing#run-3', LOST_DAY, 120);
-    await put('billing#run-4', LOST_DAY, 125, 'SUCCESS');
-    await pipeline.settle(30_000);
-    // Alone in its batch, so the on-failure record holds exactly it.
-    await put(LOST_PK, LOST_DAY, 180);
-    await pipeline.settle(30_000);
-
-    // The first try and every retry of the shared mapping, then the record is given up.
-    const tries = 1 + STREAM_MAPPING.maximumRetryAttempts;
-    expect(throttled.attempts).toBe(tries);
-    expect(pipeline.poller.stats.recordsFailed).toBe(1);
-    const lines = (await readFile(pipeline.onFailureFile, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const failure = JSON.parse(lines[0]!) as OnFailureRecord;
-    expect(failure).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: tries },
-      DDBStreamBatchInfo: { batchSize: 1, streamArn: pipeline.streamArn },
-    });
-    expect(failure.records.map((r) => r.dynamodb?.NewImage?.['pk']?.S)).toEqual([LOST_PK]);
-
-    // The product's on-failure path marked the record's day, and only that day.
-    const why = `RetryAttemptsExhausted on shard ${failure.DDBStreamBatchInfo.shardId}`;
-    expect(await pipeline.store.getDayState(TZ, LOST_DAY)).toEqual({ incomplete: true, reason: why });
-    expect(await pipeline.store.getDayState(TZ, OTHER_DAY)).toBeUndefined();
-    expect((await pipeline.store.readDay(TZ, LOST_DAY)).map((e) => e.pk).sort()).toEqual(['billing#run-3', 'nightly-export#run-2']);
-
-    const lost = await runDigest(deps, { date: LOST_DAY, tz: TZ, from: config.sesFrom, to: config.sesTo, dryRun: true });
-    expect(lost.report.source).toBe('gsi');
-    expect(lost.report.failures.map((f) => f.pk)).toEqual(['nightly-export#run-2', 'billing#run-3', LOST_PK]);
-    expect(lost.email.text).toContain(
-      `Source: status/event_ts index query (fallback). Not shown complete: records of this day were dropped by capture and could not be recovered (${why}). Read from the index instead.`,
-    );
-    const other = await buildDigest(deps, OTHER_DAY, TZ);
-    expect(other.source).toBe('summary');
-    expect(other.failures.map((f) => f.pk)).toEqual(['nightly-export#run-1']);
   });
 });

@@ -5,8 +5,8 @@ import { inject } from 'vitest';
 import { createClients, type ClientOptions, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
-import { startPipeline, type LocalMappingTiming, type Pipeline } from '../../infra/local/stack.ts';
 import { bareEnv } from './binary.ts';
+import { startPipeline, type LocalMappingTiming, type Pipeline } from '../../infra/local/stack.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 /** Real SDK clients pointed at the DynamoDB Local and SES emulator of this test run. */
@@ -89,14 +89,15 @@ export interface TestPipeline extends Pipeline {
 
 /**
  * The local pipeline on this run's DynamoDB Local, quick to react and quiet,
- * without the schedule. Its on-failure file lives in a temp folder of its
- * own, which `stop` removes. With `functionClients`, the consumer and the
- * digest use those (a test's faults), and everything else `clients`.
+ * without the schedule, its status lines going to `options.log` if given.
+ * Its on-failure file lives in a temp folder of its own, which `stop` removes.
+ * With `functionClients`, the consumer and the digest use those (a test's
+ * faults), and everything else `clients`.
  */
 export async function startTestPipeline(
   clients: Clients,
   config: DigestConfig,
-  options: { readonly functionClients?: Clients; readonly timing?: LocalMappingTiming } = {},
+  options: { readonly functionClients?: Clients; readonly timing?: LocalMappingTiming; readonly log?: (line: string) => void } = {},
 ): Promise<TestPipeline> {
   const dir = await makeTempDir('fd-pipeline-');
   const onFailureFile = join(dir, 'on-failure.jsonl');
@@ -109,7 +110,7 @@ export async function startTestPipeline(
       schedule: false,
       // Quicker to react than the deployed mapping, with the same retry count and semantics.
       mapping: { maxBatchingWindowMs: 100, pollIntervalMs: 50, retryBackoffMs: () => 10, ...options.timing },
-      log: () => {},
+      log: options.log ?? (() => {}),
       functionLogLevel: 'SILENT',
     });
     return {

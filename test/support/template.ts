@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { FailureDigestStack } from '../../infra/stack/failure-digest-stack.ts';
@@ -67,3 +67,33 @@ export function resolvedEnv(env: Record<string, unknown>): Record<string, string
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : resolve(k)]));
 }
 
+/** A synthesized template's resources by logical id. */
+export type Resources = Synth['resources'];
+
+/** The resources each action is allowed on, over every inline policy attached to `role`. */
+export function grantsOf(resources: Resources, role: IConstruct): Record<string, unknown[]> {
+  const roleId = idOf(role);
+  const out: Record<string, unknown[]> = {};
+  for (const r of Object.values(resources)) {
+    if (r.Type !== 'AWS::IAM::Policy' || !asArray(r.Properties['Roles']).some((x: any) => x.Ref === roleId)) continue;
+    for (const st of r.Properties['PolicyDocument'].Statement) {
+      if (st.Effect !== 'Allow') continue;
+      for (const action of asArray(st.Action as string)) out[action] = [...(out[action] ?? []), ...asArray(st.Resource)];
+    }
+  }
+  return out;
+}
+
+/** Every acknowledged cdk-nag finding below `scope`, as `path rule`, with its reasons. */
+export function acknowledgementsOf(scope: IConstruct): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of scope.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        (out[`${c.node.path} ${id.replace(/^annotation::/i, '')}`] ??= []).push(reason);
+      }
+    }
+  }
+  return out;
+}
