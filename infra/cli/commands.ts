@@ -56,7 +56,7 @@ export async function captureCommand(io: Io, opts: { event: string; dryRun?: boo
 }
 
 function digestJson(o: DigestOutcome): string {
-  const { window, source, count, unreadable, failures } = o.report;
+  const { window, source, count, unreadable, statusVariants, failures } = o.report;
   return JSON.stringify({
     date: window.date,
     tz: window.tz,
@@ -65,6 +65,7 @@ function digestJson(o: DigestOutcome): string {
     source,
     count,
     unreadable,
+    status_variants: statusVariants,
     status: o.status,
     failures: failures.map((f) => ({ pk: f.pk, event_ts: f.event_ts, message: f.message })),
   });

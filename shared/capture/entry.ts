@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { truncate } from '../text.ts';
 import { reportDayOf } from '../time/report-day.ts';
+import { isFailedStatus } from './failed-status.ts';
 
 /** One captured failure, as the digest needs it. */
 export interface FailureEntry {
@@ -10,6 +11,8 @@ export interface FailureEntry {
   readonly event_ts: number;
   readonly message: string;
   readonly source: string;
+  /** The status as written when it was not exactly FAILED (`failed`, `"FAILED "`): the digest asks for the writer to be fixed. */
+  readonly writtenStatus?: string;
 }
 
 export type ItemReading =
@@ -51,8 +54,8 @@ function typeOf(v: AttributeValue): string {
  */
 export function readExecutionItem(image: Record<string, AttributeValue> | undefined, nowMs: number): ItemReading {
   if (!image) return { kind: 'skip', reason: 'no new image (REMOVE or KEYS_ONLY stream)' };
-  const status = image[A.status];
-  if (!status || status.S !== EXECUTION_LOG_TABLE.failedStatus) return { kind: 'skip', reason: 'status is not FAILED' };
+  const status = image[A.status]?.S;
+  if (status === undefined || !isFailedStatus(status)) return { kind: 'skip', reason: 'status is not FAILED' };
 
   const pk = image[EXECUTION_LOG_TABLE.partitionKey];
   if (!pk) return { kind: 'unreadable', reason: 'pk is missing' };
@@ -86,6 +89,7 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
       event_ts: Math.floor(eventTs),
       message: cutMessage(msg?.S ?? ''),
       source: source && source.trim() !== '' ? source.trim() : DEFAULT_SOURCE,
+      ...(status !== EXECUTION_LOG_TABLE.failedStatus ? { writtenStatus: status } : {}),
     },
   };
 }

@@ -238,11 +238,16 @@ describe('stack with a new execution-log table', () => {
       });
     });
 
-    it('filters to INSERT and MODIFY records whose new status is FAILED, with the shared pattern', () => {
+    it('filters to INSERT and MODIFY records whose new status is FAILED in any case or padded, with the shared pattern', () => {
       const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
       const patterns = mapping.Properties['FilterCriteria'].Filters.map((f: { Pattern: string }) => f.Pattern);
-      expect(patterns).toEqual(['{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}']);
+      const padded = (op: string) => ['" "', '"\\t"', '"\\n"', '"\\r"'].map((c) => `{"${op}":${c}}`).join(',');
+      expect(patterns).toEqual([
+        `{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":[{"equals-ignore-case":"FAILED"},${padded('prefix')},${padded('suffix')}]}}}}`,
+      ]);
       expect(JSON.parse(patterns[0])).toEqual(FAILED_WRITES_FILTER);
+      // CreateEventSourceMapping takes patterns of up to 4,096 characters.
+      expect(patterns[0].length).toBeLessThanOrEqual(4096);
     });
 
     it('sends failures to an encrypted queue that refuses plain-text access', () => {

@@ -225,9 +225,15 @@ describe('classifyStreamRecord on FAILED variants of the real events', () => {
   it.each([
     ['DELETED', { status: { S: 'DELETED' } }],
     ['SUCCEEDED', { status: { S: 'SUCCEEDED' } }],
-    ['Failed', { status: { S: 'Failed' } }],
+    ['FAILED_RETRY', { status: { S: 'FAILED_RETRY' } }],
+    ['padded SUCCESS', { status: { S: ' SUCCESS' } }],
   ] as const)('skips status %s', (_s, overrides) => {
     expect(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: failedImage(overrides) }), TZ, NOW).kind).toBe('skip');
+  });
+
+  it.each(['failed', 'Failed', 'FAILED ', ' Failed', '\tfailed\r\n'])('captures status %j as a failure and keeps the spelling', (status) => {
+    const reading = expectFailure(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: failedImage({ status: { S: status } }) }), TZ, NOW));
+    expect(reading.entry).toEqual({ ...(CAPTURED as { entry: object }).entry, writtenStatus: status });
   });
 
   it('files a failure under its local day: just before Paris midnight is the earlier day', () => {

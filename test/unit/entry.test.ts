@@ -61,10 +61,19 @@ describe('readExecutionItem', () => {
   it.each([
     ['SUCCEEDED', { status: { S: 'SUCCEEDED' } }],
     ['RUNNING', { status: { S: 'RUNNING' } }],
-    ['lower-case failed', { status: { S: 'failed' } }],
+    ['FAILED with a suffix', { status: { S: 'FAILED_RETRY' } }],
+    ['FAILED padded with a non-breaking space', { status: { S: 'FAILED\u00a0' } }],
+    ['a Unicode look-alike', { status: { S: 'FAİLED' } }],
     ['status as N', { status: { N: '1' } }],
   ] as const)('skips status %s', (_label, overrides) => {
     expect(reasonOf(readExecutionItem(failedImage(overrides), NOW), 'skip')).toMatch(/not FAILED/);
+  });
+
+  it('reads FAILED spelt in another case or padded, and keeps the spelling; exact FAILED carries none', () => {
+    for (const status of ['failed', 'Failed', 'FAILED ', ' Failed', '\tFAILED\n']) {
+      expect(entryOf(readExecutionItem(failedImage({ status: { S: status } }), NOW)).writtenStatus).toBe(status);
+    }
+    expect(entryOf(readExecutionItem(failedImage(), NOW))).not.toHaveProperty('writtenStatus');
   });
 
   it('skips an item with no status', () => {

@@ -10,7 +10,7 @@ import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
  */
 export const DAY_ENTRY = {
   prefix: 'DAY#',
-  attributes: { pk: 'spk', process: 'proc', eventTs: 'ts', message: 'msg', source: 'src' },
+  attributes: { pk: 'spk', process: 'proc', eventTs: 'ts', message: 'msg', source: 'src', writtenStatus: 'wst' },
 } as const;
 
 export const DAY_SHARDS = 8;
@@ -55,6 +55,7 @@ export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expir
     [a.eventTs]: entry.event_ts,
     [a.message]: entry.message,
     [a.source]: entry.source,
+    ...(entry.writtenStatus !== undefined ? { [a.writtenStatus]: entry.writtenStatus } : {}),
     [SUMMARY_TABLE.ttlAttribute]: expiresAt,
   };
 }
@@ -62,11 +63,13 @@ export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expir
 /** A missing message or source reads as empty text: an entry still counts in the digest without them. */
 export function dayEntryFromItem(item: SummaryItem): FailureEntry {
   const a = DAY_ENTRY.attributes;
+  const written = item[a.writtenStatus];
   return {
     pk: String(item[a.pk]),
     process: String(item[a.process]),
     event_ts: Number(item[a.eventTs]),
     message: String(item[a.message] ?? ''),
     source: String(item[a.source] ?? ''),
+    ...(typeof written === 'string' ? { writtenStatus: written } : {}),
   };
 }
