@@ -17,15 +17,16 @@ export type CaptureResult = 'captured' | 'skipped' | 'unreadable';
  * retried forever; a write error propagates so the record is retried.
  */
 export async function captureRecord(deps: CaptureDeps, record: DynamoDBRecord): Promise<CaptureResult> {
-  const reading = classifyStreamRecord(record, deps.tz, deps.clock());
+  const nowMs = deps.clock();
+  const reading = classifyStreamRecord(record, deps.tz, nowMs);
   switch (reading.kind) {
     case 'skip':
       return 'skipped';
     case 'failure':
-      await deps.store.putEntry(reading.entry, deps.tz, reading.day);
+      await deps.store.putEntry(reading.entry, deps.tz, reading.day, { capturedMs: nowMs });
       return 'captured';
     case 'unreadable':
-      await deps.store.putUnreadable(deps.tz, reading);
+      await deps.store.putUnreadable(deps.tz, reading, nowMs);
       deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day });
       return 'unreadable';
   }

@@ -30,6 +30,7 @@ export async function rebuildDay(deps: ReprocessDeps, date: string, tz: string):
   await deps.store.putEntries(
     read.entries.map((entry) => ({ entry, day: reportDayOf(entry.event_ts, window.tz) })),
     window.tz,
+    deps.clock(),
   );
   await deps.store.markRebuilt(window.tz, window.date, deps.clock());
   return { date: window.date, tz: window.tz, entries: read.entries.length, unreadable: read.unreadable };

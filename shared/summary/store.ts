@@ -23,6 +23,11 @@ export interface ReadStats {
   rcu: number;
 }
 
+/** How an entry is written: when it was captured, which its expiry counts from. */
+export interface EntryWrite {
+  readonly capturedMs: number;
+}
+
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly token: string }
   | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
@@ -38,22 +43,24 @@ export class SummaryStore {
     private readonly retentionDays: number,
   ) {}
 
-  private entryItem(entry: FailureEntry, tz: string, day: string): SummaryItem {
-    return dayEntryItem(entry, tz, day, expiresAt(entry.event_ts, this.retentionDays));
+  // Retention counts from capture, not from event_ts: an old failure captured now is kept as long as any other.
+  private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number): SummaryItem {
+    return dayEntryItem(entry, tz, day, expiresAt(capturedMs, this.retentionDays));
   }
 
   /** Deterministic key and the same content: a redelivered record rewrites the same item. */
-  async putEntry(entry: FailureEntry, tz: string, day: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.entryItem(entry, tz, day) }));
+  async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.entryItem(entry, tz, day, write.capturedMs) }));
   }
 
   /** Many entries at once (reprocess): the same items as `putEntry`, batched. */
-  async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string): Promise<void> {
-    await batchPutAll(this.doc, this.tableName, entries.map(({ entry, day }) => this.entryItem(entry, tz, day)));
+  async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string, capturedMs: number): Promise<void> {
+    await batchPutAll(this.doc, this.tableName, entries.map(({ entry, day }) => this.entryItem(entry, tz, day, capturedMs)));
   }
 
-  async putUnreadable(tz: string, record: UnreadableRecord): Promise<void> {
-    const item = unreadableItem(tz, record, expiresAt(record.receivedMs, this.retentionDays));
+  /** Kept for the retention period from when it was filed, like an entry. */
+  async putUnreadable(tz: string, record: UnreadableRecord, capturedMs: number): Promise<void> {
+    const item = unreadableItem(tz, record, expiresAt(capturedMs, this.retentionDays));
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
