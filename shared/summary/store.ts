@@ -11,7 +11,7 @@ import type { FailureEntry } from '../capture/entry.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { expr, namesOf, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
-import { allDayKeys, dayEntryFromItem, dayEntryItem } from './model/day-entry.ts';
+import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
 import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { claimItem, SENT_MARKER, sentFields, sentMarkerFromItem, sentMarkerKey, type SentInfo, type SentMarker } from './model/sent-marker.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
@@ -23,10 +23,15 @@ export interface ReadStats {
   rcu: number;
 }
 
-/** How an entry is written: when it was captured, which its expiry counts from. */
+/** How an entry is written: when it was captured, which its expiry counts from, and from which stream record. */
 export interface EntryWrite {
   readonly capturedMs: number;
+  /** The stream record's sequence number; reprocess, reading the GSI, has none. */
+  readonly sequence?: string | undefined;
 }
+
+/** `superseded`: the entry already holds this record or a newer one of the same item, which stays. */
+export type EntryWriteOutcome = 'written' | 'superseded';
 
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly token: string }
@@ -35,6 +40,7 @@ export type ClaimResult =
 
 const PK = SUMMARY_TABLE.partitionKey;
 const SENT = SENT_MARKER.attributes;
+const SEQ = DAY_ENTRY.attributes.sequence;
 
 export class SummaryStore {
   constructor(
@@ -44,16 +50,49 @@ export class SummaryStore {
   ) {}
 
   // Retention counts from capture, not from event_ts: an old failure captured now is kept as long as any other.
-  private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number): SummaryItem {
-    return dayEntryItem(entry, tz, day, expiresAt(capturedMs, this.retentionDays));
+  private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number, order?: string): SummaryItem {
+    return dayEntryItem(entry, tz, day, expiresAt(capturedMs, this.retentionDays), order);
   }
 
-  /** Deterministic key and the same content: a redelivered record rewrites the same item. */
-  async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.entryItem(entry, tz, day, write.capturedMs) }));
+  /**
+   * Writes one captured failure under its deterministic key. Two records of
+   * one item can share that key (a MODIFY that rewrote the message), and the
+   * consumer writes a batch in parallel and Lambda redelivers, so a write from
+   * the stream only replaces an entry of an older record: its sequence number
+   * must be higher than the stored one, or none be stored (an entry reprocess
+   * wrote, or one from before sequence numbers were kept).
+   */
+  async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<EntryWriteOutcome> {
+    const order = sequenceOrder(write.sequence);
+    const Item = this.entryItem(entry, tz, day, write.capturedMs, order);
+    if (order === undefined) {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
+      return 'written';
+    }
+    const older = expr`attribute_not_exists(${SEQ}) OR ${SEQ} < :seq`;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item,
+          ConditionExpression: older.expression,
+          ExpressionAttributeNames: older.names,
+          ExpressionAttributeValues: { ':seq': order },
+        }),
+      );
+      return 'written';
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return 'superseded';
+      throw e;
+    }
   }
 
-  /** Many entries at once (reprocess): the same items as `putEntry`, batched. */
+  /**
+   * Many entries at once (reprocess): the same items as `putEntry`, batched,
+   * without a sequence number. They are the item's current state as the GSI
+   * holds it, so they replace what is stored, and any later stream write may
+   * replace them.
+   */
   async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string, capturedMs: number): Promise<void> {
     await batchPutAll(this.doc, this.tableName, entries.map(({ entry, day }) => this.entryItem(entry, tz, day, capturedMs)));
   }

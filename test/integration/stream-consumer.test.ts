@@ -12,6 +12,7 @@ import { dayWindow, reportDayOf } from '../../shared/time/report-day.ts';
 import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
+import { failedWriteRecord } from '../support/stream-record.ts';
 
 const TZ = 'UTC';
 const DATE = '2026-06-01';
@@ -19,21 +20,7 @@ const W = dayWindow(DATE, TZ);
 const CONTEXT = { awsRequestId: 'r' } as Context;
 
 function record(seq: number, pk: string, ts = W.start_ms + seq * 60_000): DynamoDBRecord {
-  return {
-    eventID: `e-${seq}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    eventVersion: '1.1',
-    awsRegion: 'us-east-1',
-    dynamodb: {
-      ApproximateCreationDateTime: ts / 1000,
-      Keys: { pk: { S: pk } },
-      NewImage: { pk: { S: pk }, status: { S: 'FAILED' }, event_ts: { N: String(ts) }, message: { S: `boom ${seq}` } },
-      SequenceNumber: String(1000 + seq),
-      SizeBytes: 100,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+  return failedWriteRecord({ pk, ts, sequence: 1000 + seq, message: `boom ${seq}` });
 }
 
 /** The real store on DynamoDB Local, except that writes of the named entries fail: a throttle no emulator produces. */
