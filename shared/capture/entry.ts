@@ -22,6 +22,12 @@ export type ItemReading =
 
 /** Long stack traces are cut: the digest shows the head of the latest one. */
 export const MAX_MESSAGE_CHARS = 500;
+/**
+ * Process names, sources and status spellings are cut too: whatever a writer
+ * puts in them, an entry stays far below DynamoDB's 400 KB item limit (the pk,
+ * kept whole, is at most 2,048 bytes as the source table's key).
+ */
+export const MAX_NAME_CHARS = 256;
 // Before 2000-01-01 an epoch-ms value is almost surely seconds or garbage.
 const MIN_PLAUSIBLE_MS = 946_684_800_000;
 const MAX_FUTURE_MS = 7 * 24 * 3600 * 1000;
@@ -85,11 +91,11 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
     kind: 'failure',
     entry: {
       pk: pk.S,
-      process: processOf(pk.S, proc),
+      process: truncate(processOf(pk.S, proc), MAX_NAME_CHARS),
       event_ts: Math.floor(eventTs),
       message: cutMessage(msg?.S ?? ''),
-      source: source && source.trim() !== '' ? source.trim() : DEFAULT_SOURCE,
-      ...(status !== EXECUTION_LOG_TABLE.failedStatus ? { writtenStatus: status } : {}),
+      source: source && source.trim() !== '' ? truncate(source.trim(), MAX_NAME_CHARS) : DEFAULT_SOURCE,
+      ...(status !== EXECUTION_LOG_TABLE.failedStatus ? { writtenStatus: truncate(status, MAX_NAME_CHARS) } : {}),
     },
   };
 }

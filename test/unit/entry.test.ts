@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SOURCE,
   MAX_MESSAGE_CHARS,
+  MAX_NAME_CHARS,
   cutMessage,
   dayOfEntry,
   processOf,
@@ -74,6 +75,17 @@ describe('readExecutionItem', () => {
       expect(entryOf(readExecutionItem(failedImage({ status: { S: status } }), NOW)).writtenStatus).toBe(status);
     }
     expect(entryOf(readExecutionItem(failedImage(), NOW))).not.toHaveProperty('writtenStatus');
+  });
+
+  it('cuts a process name, a source and a status spelling of any length, so the entry stays small', () => {
+    const huge = 'x'.repeat(300_000);
+    const entry = entryOf(readExecutionItem(failedImage({ process: { S: huge }, source: { S: huge }, status: { S: `FAILED${' '.repeat(300_000)}` } }), NOW));
+    expect(entry.process).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.source).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.writtenStatus).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.writtenStatus!.startsWith('FAILED ')).toBe(true);
+    const longPk = 'p'.repeat(2_000);
+    expect(entryOf(readExecutionItem(failedImage({ pk: { S: longPk } }), NOW))).toMatchObject({ pk: longPk, process: 'p'.repeat(MAX_NAME_CHARS - 1) + '…' });
   });
 
   it('skips an item with no status', () => {

@@ -1,4 +1,5 @@
 import type { FailureEntry } from '../../capture/entry.ts';
+import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
@@ -63,9 +64,14 @@ export function allDayKeys(tz: string, date: string, shards = DAY_SHARDS): strin
   return Array.from({ length: shards }, (_, i) => dayKey(tz, date, i));
 }
 
-/** Sorts by time within a shard; the source key makes two failures at the same millisecond distinct. */
+/**
+ * Sorts by time within a shard; the source key makes two failures at the same
+ * millisecond distinct. A pk of 1,009 bytes or more would take the key over
+ * DynamoDB's 1,024-byte sort key limit, so its hash stands in for it there;
+ * the entry keeps the whole pk in its own attribute.
+ */
 export function entryKey(eventTs: number, pk: string): string {
-  return `${String(Math.floor(eventTs)).padStart(TS_WIDTH, '0')}#${pk}`;
+  return boundedKey(`${String(Math.floor(eventTs)).padStart(TS_WIDTH, '0')}#`, pk, MAX_SORT_KEY_BYTES);
 }
 
 /** `order` is the record's `sequenceOrder`, for a write that must not replace a newer one. */

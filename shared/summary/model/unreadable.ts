@@ -1,3 +1,4 @@
+import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
@@ -33,7 +34,8 @@ export function unreadableItem(tz: string, record: UnreadableRecord, expiresAt: 
   const a = UNREADABLE.attributes;
   return {
     [SUMMARY_TABLE.partitionKey]: unreadableKey(tz, record.day),
-    [SUMMARY_TABLE.sortKey]: record.id,
+    // Ids are sequence numbers or event ids; one from elsewhere may be of any length.
+    [SUMMARY_TABLE.sortKey]: boundedKey('', record.id, MAX_SORT_KEY_BYTES),
     [a.reason]: record.reason,
     [a.raw]: record.raw.length > MAX_RAW_CHARS ? `${record.raw.slice(0, MAX_RAW_CHARS)}…` : record.raw,
     [a.receivedMs]: record.receivedMs,
