@@ -49,7 +49,7 @@ export async function captureCommand(io: Io, opts: { event: string; dryRun?: boo
       io.out(JSON.stringify({ pk: r.entry.pk, event_ts: r.entry.event_ts, day: r.day, message: r.entry.message }));
     } else if (r.kind === 'unreadable') {
       unreadable += 1;
-      io.err(JSON.stringify({ record: i, eventID: record.eventID ?? null, reason: r.reason }));
+      io.err(JSON.stringify({ record: i, eventID: record.eventID ?? null, pk: r.pk ?? null, sequence: r.sequence ?? null, reason: r.reason }));
     }
   }
   return unreadable > 0 ? 3 : 0;

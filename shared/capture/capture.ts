@@ -2,11 +2,20 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { SummaryStore } from '../summary/store.ts';
 import { classifyStreamRecord } from './classify.ts';
 
+/** What is said about a filed unreadable record: enough to find the item (`pk`) and the stream record (`sequence`). */
+export interface UnreadableInfo {
+  readonly reason: string;
+  readonly id: string;
+  readonly day: string;
+  readonly pk?: string | undefined;
+  readonly sequence?: string | undefined;
+}
+
 export interface CaptureDeps {
   readonly store: SummaryStore;
   readonly tz: string;
   readonly clock: () => number;
-  readonly onUnreadable?: (info: { reason: string; id: string; day: string }) => void;
+  readonly onUnreadable?: (info: UnreadableInfo) => void;
 }
 
 /** `superseded`: the summary already holds a newer record of the same entry, which stays. */
@@ -32,7 +41,7 @@ export async function captureRecord(deps: CaptureDeps, record: DynamoDBRecord): 
     }
     case 'unreadable':
       await deps.store.putUnreadable(deps.tz, reading, nowMs);
-      deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day });
+      deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day, pk: reading.pk, sequence: reading.sequence });
       return 'unreadable';
   }
 }

@@ -6,6 +6,7 @@ import { dayWindow } from '../time/report-day.ts';
 import { renderEmail, type RenderedEmail } from './render.ts';
 import { buildReport, type DigestReport } from './report.ts';
 import { chooseSource } from './source.ts';
+import { countUnreadable } from './unreadable-count.ts';
 
 export interface DigestDeps {
   readonly store: SummaryStore;
@@ -62,7 +63,7 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
     source: 'gsi',
     sourceNote: choice.note,
     entries: read.entries,
-    unreadable: unreadableRecords.length + read.unreadable,
+    unreadable: countUnreadable(unreadableRecords, read.unreadable),
   });
 }
 

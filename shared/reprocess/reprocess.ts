@@ -33,7 +33,7 @@ export async function rebuildDay(deps: ReprocessDeps, date: string, tz: string):
     deps.clock(),
   );
   await deps.store.markRebuilt(window.tz, window.date, deps.clock());
-  return { date: window.date, tz: window.tz, entries: read.entries.length, unreadable: read.unreadable };
+  return { date: window.date, tz: window.tz, entries: read.entries.length, unreadable: read.unreadable.length };
 }
 
 export async function rebuildRange(

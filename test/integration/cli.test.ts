@@ -82,7 +82,7 @@ describe('failure-digest CLI', () => {
       { pk: 'nightly-export#run-77', event_ts: 1795647599999, day: '2026-11-25', message: 'TimeoutError: upstream API did not answer in 900 s' },
     ]);
     expect(run.err).toHaveLength(1);
-    expect(JSON.parse(run.err[0]!)).toMatchObject({ record: 3, eventID: 'a87ff679a2f3e71d9181a67b7542122c' });
+    expect(JSON.parse(run.err[0]!)).toMatchObject({ record: 3, eventID: 'a87ff679a2f3e71d9181a67b7542122c', pk: 'ledger-close#run-9', sequence: '444' });
     expect(run.err[0]).toContain('looks like epoch seconds');
     expect(run.code).toBe(3);
   });

@@ -278,7 +278,19 @@ describe('classifyStreamRecord on unreadable FAILED records', () => {
     expect(reading.day).toBe('2026-11-26');
     expect(reading.receivedMs).toBe(ARRIVED_S * 1000);
     expect(reading.id).toBe(record.dynamodb!.SequenceNumber);
+    expect(reading.sequence).toBe(record.dynamodb!.SequenceNumber);
     expect(JSON.parse(reading.raw)).toEqual(image);
+  });
+
+  it("reports the item's pk when the record holds it as a string, from its keys or its image", () => {
+    const unreadable = failedImage({ message: { N: '1' } });
+    expect(expectUnreadable(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: unreadable }), TZ, NOW)).pk).toBe('nightly-export#run-42');
+    const keysOnlyInImage = withItem(NEW_AND_OLD_INSERT, { new: unreadable });
+    keysOnlyInImage.dynamodb!.Keys = {};
+    expect(expectUnreadable(classifyStreamRecord(keysOnlyInImage, TZ, NOW)).pk).toBe('nightly-export#run-42');
+    for (const image of [without(failedImage(), 'pk'), failedImage({ pk: { N: '42' } })]) {
+      expect(expectUnreadable(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: image }), TZ, NOW))).not.toHaveProperty('pk');
+    }
   });
 
   it('a record with no dynamodb section is unreadable, filed on the day it was handled', () => {

@@ -122,7 +122,21 @@ describe('unreadable records', () => {
 
   it('writes the stored layout and reads it back', () => {
     expect(unreadableItem(TZ, record, EXPIRES)).toEqual(stored);
-    expect(unreadableFromItem(stored, DAY)).toEqual(record);
+    // Filed before the pk was stored: it is read from the raw image.
+    expect(unreadableFromItem(stored, DAY)).toEqual({ ...record, pk: 'x' });
+  });
+
+  it("stores the item's pk and the record's sequence number", () => {
+    const keyed = { ...record, pk: 'ledger#run-9', sequence: '4900000000000000001' };
+    const item = unreadableItem(TZ, keyed, EXPIRES);
+    expect(item).toEqual({ ...stored, item_pk: 'ledger#run-9', seq: '4900000000000000001' });
+    expect(unreadableFromItem(item, DAY)).toEqual(keyed);
+  });
+
+  it('reads no pk from a raw image that was cut or holds none', () => {
+    for (const raw of ['{"pk":{"S":"x"', '{"eventID":"e-1"}', '{"pk":{"N":"1"}}', 'null']) {
+      expect(unreadableFromItem({ ...stored, raw }, DAY)).not.toHaveProperty('pk');
+    }
   });
 
   it('cuts a huge raw image, and marks the cut', () => {
