@@ -146,8 +146,11 @@ export async function reprocessCommand(
     const started = Date.now();
     await rebuildRange(ctx.deps, opts.from, opts.to, tz, async (day, i, total) => {
       // The result first: once stdout is gone, nothing more of this day is said or done.
-      io.out(JSON.stringify({ ...day, rebuilt: true }));
+      const { complete, why, ...counts } = day;
+      io.out(JSON.stringify({ ...counts, rebuilt: true, complete, ...(why ? { why } : {}) }));
       showProgress(io, `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`);
+      // A line of its own, which a terminal's redrawn progress line does not overwrite.
+      if (why) io.err(`${day.date} (${day.tz}) not marked complete: ${why}`);
       if (opts.send) {
         const outcome = await runDigest(ctx.deps, {
           date: day.date,

@@ -9,10 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
+import { putIf } from '../aws/conditional-put.ts';
 import { expr, namesOf, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
-import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
+import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { claimItem, SENT_MARKER, sentFields, sentMarkerFromItem, sentMarkerKey, type SentInfo, type SentMarker } from './model/sent-marker.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -41,6 +42,7 @@ export type ClaimResult =
 const PK = SUMMARY_TABLE.partitionKey;
 const SENT = SENT_MARKER.attributes;
 const SEQ = DAY_ENTRY.attributes.sequence;
+const MARKED = DAY_STATE.attributes.incompleteMs;
 
 export class SummaryStore {
   constructor(
@@ -70,21 +72,7 @@ export class SummaryStore {
       return 'written';
     }
     const older = expr`attribute_not_exists(${SEQ}) OR ${SEQ} < :seq`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item,
-          ConditionExpression: older.expression,
-          ExpressionAttributeNames: older.names,
-          ExpressionAttributeValues: { ':seq': order },
-        }),
-      );
-      return 'written';
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return 'superseded';
-      throw e;
-    }
+    return (await putIf(this.doc, this.tableName, Item, older, { ':seq': order })) ? 'written' : 'superseded';
   }
 
   /**
@@ -156,19 +144,7 @@ export class SummaryStore {
   /** Records since when capture has seen every write, unless an earlier start is already recorded. */
   async ensureCoverage(tz: string, sinceMs: number): Promise<void> {
     const condition = expr`attribute_not_exists(${PK}) OR ${COVERAGE.attributes.sinceMs} > :since`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: coverageItem(tz, sinceMs),
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
-          ExpressionAttributeValues: { ':since': sinceMs },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
+    await putIf(this.doc, this.tableName, coverageItem(tz, sinceMs), condition, { ':since': sinceMs });
   }
 
   async getDayState(tz: string, date: string): Promise<DayState | undefined> {
@@ -176,8 +152,9 @@ export class SummaryStore {
     return item ? dayStateFromItem(item) : undefined;
   }
 
-  async markIncomplete(tz: string, date: string, reason: string): Promise<void> {
-    const update = setFields(incompleteFields(reason));
+  /** `markedMs` is when the records were given up; any distinct value serves a rebuild's check. */
+  async markIncomplete(tz: string, date: string, reason: string, markedMs: number = Date.now()): Promise<void> {
+    const update = setFields(incompleteFields(reason, markedMs));
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -189,8 +166,17 @@ export class SummaryStore {
     );
   }
 
-  async markRebuilt(tz: string, date: string, nowMs: number): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: rebuiltDayStateItem(tz, date, nowMs) }));
+  /**
+   * Marks a day rebuilt, replacing its state, only if no incomplete mark was
+   * made since the rebuild read the state: `seenMarkMs` is the mark it saw
+   * then (undefined for none, or one made before marks kept their time). A
+   * mark made while it ran may be of records its read missed. False when the
+   * state changed, and nothing is written.
+   */
+  async markRebuilt(tz: string, date: string, nowMs: number, seenMarkMs: number | undefined): Promise<boolean> {
+    const item = rebuiltDayStateItem(tz, date, nowMs);
+    if (seenMarkMs === undefined) return putIf(this.doc, this.tableName, item, expr`attribute_not_exists(${MARKED})`);
+    return putIf(this.doc, this.tableName, item, expr`${MARKED} = :seen`, { ':seen': seenMarkMs });
   }
 
   /**
@@ -201,27 +187,14 @@ export class SummaryStore {
   async claimSend(tz: string, date: string, nowMs: number, leaseMs: number, force: boolean): Promise<ClaimResult> {
     const token = `${nowMs}-${Math.random().toString(36).slice(2, 10)}`;
     const free = expr`attribute_not_exists(${PK}) OR (${SENT.state} = :sending AND ${SENT.leaseUntilMs} < :now)`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: claimItem(tz, date, token, nowMs + leaseMs),
-          ...(force
-            ? {}
-            : {
-                ConditionExpression: free.expression,
-                ExpressionAttributeNames: free.names,
-                ExpressionAttributeValues: { ':sending': SENT_MARKER.states.sending, ':now': nowMs },
-              }),
-        }),
-      );
-      return { kind: 'claimed', token };
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    const item = claimItem(tz, date, token, nowMs + leaseMs);
+    if (force) await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    else if (!(await putIf(this.doc, this.tableName, item, free, { ':sending': SENT_MARKER.states.sending, ':now': nowMs }))) {
       const held = await this.getSentMarker(tz, date);
       if (held?.state === 'sent') return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
       return { kind: 'in-progress', leaseUntilMs: held?.leaseUntilMs ?? 0 };
     }
+    return { kind: 'claimed', token };
   }
 
   async getSentMarker(tz: string, date: string): Promise<SentMarker | undefined> {

@@ -229,7 +229,7 @@ describe('records that exhaust their retries through the local event source mapp
 
     // The product's on-failure path marked the record's day, and only that day.
     const why = `RetryAttemptsExhausted on shard ${failure.DDBStreamBatchInfo.shardId}`;
-    expect(await pipeline.store.getDayState(TZ, LOST_DAY)).toEqual({ incomplete: true, reason: why });
+    expect(await pipeline.store.getDayState(TZ, LOST_DAY)).toEqual({ incomplete: true, reason: why, incompleteMs: expect.any(Number) });
     expect(await pipeline.store.getDayState(TZ, OTHER_DAY)).toBeUndefined();
     expect((await pipeline.store.readDay(TZ, LOST_DAY)).map((e) => e.pk).sort()).toEqual(['billing#run-3', 'nightly-export#run-2']);
 

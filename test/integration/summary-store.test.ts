@@ -102,14 +102,15 @@ describe('the summary table on DynamoDB Local', () => {
       expires_at: EXPIRES,
     });
 
-    await store.markRebuilt(TZ, DAY, TS);
-    await store.markIncomplete(TZ, DAY, 'RetryAttemptsExhausted');
+    expect(await store.markRebuilt(TZ, DAY, TS, undefined)).toBe(true);
+    await store.markIncomplete(TZ, DAY, 'RetryAttemptsExhausted', TS + 7);
     expect(await raw('DAYSTATE#Europe/Paris#2026-11-25', 'STATE')).toEqual({
       pk: 'DAYSTATE#Europe/Paris#2026-11-25',
       sk: 'STATE',
       incomplete: true,
       reason: 'RetryAttemptsExhausted',
       rebuilt_ms: TS,
+      incomplete_ms: TS + 7,
     });
 
     const claim = await store.claimSend(TZ, DAY, TS, 60_000, false);

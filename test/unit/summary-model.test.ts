@@ -161,10 +161,11 @@ describe('day state', () => {
     expect(dayStateFromItem(stored)).toEqual({ incomplete: false, rebuiltMs: TS });
   });
 
-  it('marks a day incomplete with its reason, keeping an earlier rebuild', () => {
-    expect(incompleteFields('RetryAttemptsExhausted')).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted' });
-    const stored = { ...keyItem(dayStateKey(TZ, DAY)), incomplete: true, reason: 'RetryAttemptsExhausted', rebuilt_ms: TS };
-    expect(dayStateFromItem(stored)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', rebuiltMs: TS });
+  it('marks a day incomplete with its reason and when, keeping an earlier rebuild', () => {
+    expect(incompleteFields('RetryAttemptsExhausted', TS + 5)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', incomplete_ms: TS + 5 });
+    const stored = { ...keyItem(dayStateKey(TZ, DAY)), incomplete: true, reason: 'RetryAttemptsExhausted', rebuilt_ms: TS, incomplete_ms: TS + 5 };
+    expect(dayStateFromItem(stored)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', rebuiltMs: TS, incompleteMs: TS + 5 });
+    // Marked before marks kept their time.
     expect(dayStateFromItem({ ...keyItem(dayStateKey(TZ, DAY)), incomplete: true })).toEqual({ incomplete: true });
   });
 });
