@@ -46,9 +46,11 @@ export async function rebuildDay(deps: ReprocessDeps, date: string, tz: string):
   const early = tooEarlyToVouch(window, startedMs);
   if (early) return { ...done, complete: false, why: early };
   if (await deps.store.markRebuilt(window.tz, window.date, deps.clock(), before?.incompleteMs)) return { ...done, complete: true };
-  const now = await deps.store.getDayState(window.tz, window.date);
-  const reason = now?.incomplete ? ` (${now.reason ?? 'records were lost'})` : '';
-  return { ...done, complete: false, why: `the day was marked incomplete while the rebuild ran${reason}; run reprocess again` };
+  const after = await deps.store.getDayState(window.tz, window.date);
+  const why = after?.incomplete
+    ? `the day was marked incomplete while the rebuild ran (${after.reason ?? 'records were lost'}); run reprocess again`
+    : "the day's state changed while the rebuild ran (another rebuild?); run reprocess again";
+  return { ...done, complete: false, why };
 }
 
 export async function rebuildRange(

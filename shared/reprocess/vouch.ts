@@ -8,9 +8,9 @@ import type { DayWindow } from '../time/report-day.ts';
  * and the ingester's verdict on an unfinished multipart upload, dated at the
  * upload's start and written once the 6 h grace period is over, by the hourly
  * sweep: up to 7 h. Eight hours covers that with an hour to spare, and is
- * still before the digest of the day goes out at the default REPORT_AT of
- * 08:00 in most zones. A day rebuilt earlier is still written, only not
- * vouched for; rerunning reprocess later vouches for it.
+ * as long as the digest itself waits by default (REPORT_AT 08:00 reports the
+ * day before). A day rebuilt earlier is still written, only not vouched for;
+ * rerunning reprocess later vouches for it.
  */
 export const VOUCH_MARGIN_MS = 8 * 3_600_000;
 
