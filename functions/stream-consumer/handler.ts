@@ -31,10 +31,12 @@ export function createStreamConsumerHandler(deps: StreamConsumerDeps): StreamHan
       await deps.store.ensureCoverage(deps.tz, since);
       coverageRecorded = true;
     }
-    // Every write has a key derived from its record and is idempotent, so the
-    // order of a batch's writes does not matter: running them together takes
-    // one write's latency instead of one per record. A record that fails is
-    // still reported on its own, and Lambda retries from the lowest failed one.
+    // Every write has a key derived from its record and is idempotent, and an
+    // entry only takes a record newer than the one it holds (by sequence
+    // number), so the order of a batch's writes does not matter: running them
+    // together takes one write's latency instead of one per record. A record
+    // that fails is still reported on its own, and Lambda retries from the
+    // lowest failed one.
     const response = await processPartialResponse(event, recordHandler, processor, { context, processInParallel: true });
     deps.logger.info('Batch processed', { records: event.Records.length, failed: response.batchItemFailures.length });
     return response;

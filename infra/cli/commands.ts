@@ -51,14 +51,14 @@ export async function captureCommand(io: Io, opts: { event: string; dryRun?: boo
       io.out(JSON.stringify({ pk: r.entry.pk, event_ts: r.entry.event_ts, day: r.day, message: r.entry.message }));
     } else if (r.kind === 'unreadable') {
       unreadable += 1;
-      io.err(JSON.stringify({ record: i, eventID: record.eventID ?? null, reason: r.reason }));
+      io.err(JSON.stringify({ record: i, eventID: record.eventID ?? null, pk: r.pk ?? null, sequence: r.sequence ?? null, reason: r.reason }));
     }
   }
   return unreadable > 0 ? 3 : 0;
 }
 
 function digestJson(o: DigestOutcome): string {
-  const { window, source, count, unreadable, failures } = o.report;
+  const { window, source, count, unreadable, statusVariants, failures } = o.report;
   return JSON.stringify({
     date: window.date,
     tz: window.tz,
@@ -69,6 +69,7 @@ function digestJson(o: DigestOutcome): string {
     completeness: completenessView(o.report.completeness),
     count,
     unreadable,
+    status_variants: statusVariants,
     status: o.status,
     failures: failures.map((f) => ({ pk: f.pk, event_ts: f.event_ts, message: f.message })),
   });
@@ -152,8 +153,11 @@ export async function reprocessCommand(
     const started = Date.now();
     await rebuildRange(ctx.deps, opts.from, opts.to, tz, async (day, i, total) => {
       // The result first: once stdout is gone, nothing more of this day is said or done.
-      io.out(JSON.stringify({ ...day, rebuilt: true }));
+      const { complete, why, ...counts } = day;
+      io.out(JSON.stringify({ ...counts, rebuilt: true, complete, ...(why ? { why } : {}) }));
       showProgress(io, `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`);
+      // A line of its own, which a terminal's redrawn progress line does not overwrite.
+      if (why) io.err(`${day.date} (${day.tz}) not marked complete: ${why}`);
       if (opts.send) {
         const outcome = await runDigest(ctx.deps, {
           date: day.date,

@@ -43,7 +43,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
     .addOption(tzOption())
     .option('--dry-run', 'send nothing and leave no sent-marker')
-    .option('--json', 'print {"date","tz","start_ms","end_ms","source","count","unreadable","failures"} as one line')
+    .option('--json', 'print {"date","tz","start_ms","end_ms","source","count","unreadable","status_variants","failures"} as one line')
     .option('--out <dir>', 'write the email parts as report.txt and report.html')
     .option('--force', 'send even if this day was already sent')
     .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))

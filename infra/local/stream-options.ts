@@ -5,7 +5,7 @@ import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import type { OnFailureRecord } from './stream-batch.ts';
 import { backoffMs, type StreamLog } from './stream-support.ts';
 
-/** An event-source-mapping filter pattern (the equality subset `matchesFilter` understands). */
+/** An event-source-mapping filter pattern (the subset of Lambda's rules `matchesFilter` implements). */
 export type StreamFilterPattern = Parameters<typeof matchesFilter>[0];
 
 export interface StreamPollerOptions {

@@ -2,31 +2,46 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { SummaryStore } from '../summary/store.ts';
 import { classifyStreamRecord } from './classify.ts';
 
+/** What is said about a filed unreadable record: enough to find the item (`pk`) and the stream record (`sequence`). */
+export interface UnreadableInfo {
+  readonly reason: string;
+  readonly id: string;
+  readonly day: string;
+  readonly pk?: string | undefined;
+  readonly sequence?: string | undefined;
+}
+
 export interface CaptureDeps {
   readonly store: SummaryStore;
   readonly tz: string;
   readonly clock: () => number;
-  readonly onUnreadable?: (info: { reason: string; id: string; day: string }) => void;
+  readonly onUnreadable?: (info: UnreadableInfo) => void;
 }
 
-export type CaptureResult = 'captured' | 'skipped' | 'unreadable';
+/** `superseded`: the summary already holds a newer record of the same entry, which stays. */
+export type CaptureResult = 'captured' | 'superseded' | 'skipped' | 'unreadable';
 
 /**
- * Writes one stream record's failure into its report day. A FAILED record that
- * cannot be read is filed with its reason and raw image instead of being
- * retried forever; a write error propagates so the record is retried.
+ * Writes one stream record's failure into its report day, unless a newer
+ * record of the same entry is already there: that is success too, not a
+ * failure to retry. A FAILED record that cannot be read is filed with its
+ * reason and raw image instead of being retried forever; a write error
+ * propagates so the record is retried.
  */
 export async function captureRecord(deps: CaptureDeps, record: DynamoDBRecord): Promise<CaptureResult> {
-  const reading = classifyStreamRecord(record, deps.tz, deps.clock());
+  const nowMs = deps.clock();
+  const reading = classifyStreamRecord(record, deps.tz, nowMs);
   switch (reading.kind) {
     case 'skip':
       return 'skipped';
-    case 'failure':
-      await deps.store.putEntry(reading.entry, deps.tz, reading.day);
-      return 'captured';
+    case 'failure': {
+      const sequence = record.dynamodb?.SequenceNumber;
+      const outcome = await deps.store.putEntry(reading.entry, deps.tz, reading.day, { capturedMs: nowMs, sequence });
+      return outcome === 'written' ? 'captured' : 'superseded';
+    }
     case 'unreadable':
-      await deps.store.putUnreadable(deps.tz, reading);
-      deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day });
+      await deps.store.putUnreadable(deps.tz, reading, nowMs);
+      deps.onUnreadable?.({ reason: reading.reason, id: reading.id, day: reading.day, pk: reading.pk, sequence: reading.sequence });
       return 'unreadable';
   }
 }

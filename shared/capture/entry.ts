@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { truncate } from '../text.ts';
 import { reportDayOf } from '../time/report-day.ts';
+import { isFailedStatus } from './failed-status.ts';
 
 /** One captured failure, as the digest needs it. */
 export interface FailureEntry {
@@ -10,6 +11,8 @@ export interface FailureEntry {
   readonly event_ts: number;
   readonly message: string;
   readonly source: string;
+  /** The status as written when it was not exactly FAILED (`failed`, `"FAILED "`): the digest asks for the writer to be fixed. */
+  readonly writtenStatus?: string;
 }
 
 export type ItemReading =
@@ -19,6 +22,12 @@ export type ItemReading =
 
 /** Long stack traces are cut: the digest shows the head of the latest one. */
 export const MAX_MESSAGE_CHARS = 500;
+/**
+ * Process names, sources and status spellings are cut too: whatever a writer
+ * puts in them, an entry stays far below DynamoDB's 400 KB item limit (the pk,
+ * kept whole, is at most 2,048 bytes as the source table's key).
+ */
+export const MAX_NAME_CHARS = 256;
 // Before 2000-01-01 an epoch-ms value is almost surely seconds or garbage.
 const MIN_PLAUSIBLE_MS = 946_684_800_000;
 const MAX_FUTURE_MS = 7 * 24 * 3600 * 1000;
@@ -51,8 +60,8 @@ function typeOf(v: AttributeValue): string {
  */
 export function readExecutionItem(image: Record<string, AttributeValue> | undefined, nowMs: number): ItemReading {
   if (!image) return { kind: 'skip', reason: 'no new image (REMOVE or KEYS_ONLY stream)' };
-  const status = image[A.status];
-  if (!status || status.S !== EXECUTION_LOG_TABLE.failedStatus) return { kind: 'skip', reason: 'status is not FAILED' };
+  const status = image[A.status]?.S;
+  if (status === undefined || !isFailedStatus(status)) return { kind: 'skip', reason: 'status is not FAILED' };
 
   const pk = image[EXECUTION_LOG_TABLE.partitionKey];
   if (!pk) return { kind: 'unreadable', reason: 'pk is missing' };
@@ -82,10 +91,11 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
     kind: 'failure',
     entry: {
       pk: pk.S,
-      process: processOf(pk.S, proc),
+      process: truncate(processOf(pk.S, proc), MAX_NAME_CHARS),
       event_ts: Math.floor(eventTs),
       message: cutMessage(msg?.S ?? ''),
-      source: source && source.trim() !== '' ? source.trim() : DEFAULT_SOURCE,
+      source: source && source.trim() !== '' ? truncate(source.trim(), MAX_NAME_CHARS) : DEFAULT_SOURCE,
+      ...(status !== EXECUTION_LOG_TABLE.failedStatus ? { writtenStatus: truncate(status, MAX_NAME_CHARS) } : {}),
     },
   };
 }

@@ -30,6 +30,27 @@ function sourceLine(r: DigestReport): string {
     : `Source: status/event_ts index query (fallback). ${r.sourceNote}`.trim();
 }
 
+const MAX_SPELLINGS_SHOWN = 5;
+
+/** Spellings quoted as JSON, so padding shows: `"failed", "FAILED " or "\tFailed"`. */
+function spellings(values: readonly string[]): string {
+  const shown = values.slice(0, MAX_SPELLINGS_SHOWN).map((v) => JSON.stringify(v));
+  const more = values.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${plural(more, 'other spelling')}`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : (shown[0] ?? '');
+}
+
+function statusLines(r: DigestReport): string[] {
+  if (r.statusVariants === null) {
+    return ['The index query only finds status exactly FAILED: failures written as "failed" or "FAILED " (another case, or padded) are not in this report.'];
+  }
+  const { count, values } = r.statusVariants;
+  if (count === 0) return [];
+  return [
+    `${plural(count, 'failure')} ${count === 1 ? 'was' : 'were'} written with status ${spellings(values)}: the index query only finds status exactly FAILED; fix the writer.`,
+  ];
+}
+
 function header(r: DigestReport): string[] {
   const hours = (r.window.end_ms - r.window.start_ms) / 3_600_000;
   const lines = [
@@ -38,6 +59,7 @@ function header(r: DigestReport): string[] {
     sourceLine(r),
     r.count === 0 ? 'No process failed that day.' : `${plural(r.count, 'failure')} in ${plural(r.groups.length, 'process', 'processes')}.`,
   ];
+  lines.push(...statusLines(r));
   if (r.unreadable > 0) {
     lines.push(
       `${plural(r.unreadable, 'unreadable FAILED record')} received that day could not be read and ${r.unreadable === 1 ? 'is' : 'are'} kept in the summary table under UNREADABLE#${r.window.tz}#${r.window.date}.`,

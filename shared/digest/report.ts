@@ -14,6 +14,16 @@ export interface ProcessGroup {
   readonly sources: readonly string[];
 }
 
+/**
+ * Failures whose status was FAILED only once trimmed and case-folded
+ * (`failed`, `"FAILED "`): the GSI cannot find them, so the writer needs fixing.
+ */
+export interface StatusVariants {
+  readonly count: number;
+  /** Each spelling once, most frequent first. */
+  readonly values: readonly string[];
+}
+
 export interface DigestReport {
   readonly window: DayWindow;
   readonly source: ReportSource;
@@ -23,6 +33,8 @@ export interface DigestReport {
   readonly completeness: Completeness;
   readonly count: number;
   readonly unreadable: number;
+  /** Null when the source cannot see them: the GSI only holds status exactly FAILED. */
+  readonly statusVariants: StatusVariants | null;
   readonly groups: readonly ProcessGroup[];
   /** Every failure of the day, oldest first, each once. */
   readonly failures: readonly FailureEntry[];
@@ -39,6 +51,13 @@ export interface ReportInput {
 
 function byTime(a: FailureEntry, b: FailureEntry): number {
   return a.event_ts - b.event_ts || (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0);
+}
+
+function statusVariantsOf(failures: readonly FailureEntry[]): StatusVariants {
+  const counts = new Map<string, number>();
+  for (const f of failures) if (f.writtenStatus !== undefined) counts.set(f.writtenStatus, (counts.get(f.writtenStatus) ?? 0) + 1);
+  const values = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
+  return { count: [...counts.values()].reduce((n, c) => n + c, 0), values };
 }
 
 /** Groups a day's failures by process, most failures first. Pure. */
@@ -84,6 +103,7 @@ export function buildReport(input: ReportInput): DigestReport {
     completeness: input.completeness,
     count: failures.length,
     unreadable: input.unreadable,
+    statusVariants: input.source === 'gsi' ? null : statusVariantsOf(failures),
     groups: grouped,
     failures,
   };

@@ -6,6 +6,7 @@ import { dayWindow } from '../time/report-day.ts';
 import { renderEmail, type RenderedEmail } from './render.ts';
 import { buildReport, type DigestReport } from './report.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
+import { countUnreadable } from './unreadable-count.ts';
 
 export interface DigestDeps extends SourceDeps {
   readonly dynamodb: DynamoDBClient;
@@ -67,7 +68,7 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
     sourceNote: choice.note,
     completeness: choice.completeness,
     entries: read.entries,
-    unreadable: unreadableRecords.length + read.unreadable,
+    unreadable: countUnreadable(unreadableRecords, read.unreadable),
   });
 }
 

@@ -3,6 +3,7 @@ import type { CaptureResult } from '../capture/capture.ts';
 import { processStreamRecord, type ProcessDeps } from '../capture/process-record.ts';
 import { arrivalMs } from '../capture/classify.ts';
 import type { UnreadableRecord } from '../summary/model/unreadable.ts';
+import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { reportDayOf } from '../time/report-day.ts';
 
 export interface RecaptureDeps extends ProcessDeps {
@@ -32,9 +33,10 @@ export async function recapture(deps: RecaptureDeps, record: DynamoDBRecord): Pr
       if (attempt < deps.attempts) await deps.pause(attempt);
     }
   }
-  const filed = failedCapture(record, lastError, deps.attempts, deps.tz, deps.clock());
-  await deps.store.putUnreadable(deps.tz, filed);
-  deps.onUnreadable?.({ reason: filed.reason, id: filed.id, day: filed.day });
+  const nowMs = deps.clock();
+  const filed = failedCapture(record, lastError, deps.attempts, deps.tz, nowMs);
+  await deps.store.putUnreadable(deps.tz, filed, nowMs);
+  deps.onUnreadable?.({ reason: filed.reason, id: filed.id, day: filed.day, pk: filed.pk, sequence: filed.sequence });
   return 'filed';
 }
 
@@ -46,8 +48,12 @@ export async function recapture(deps: RecaptureDeps, record: DynamoDBRecord): Pr
 export function failedCapture(record: DynamoDBRecord, error: unknown, attempts: number, tz: string, nowMs: number): UnreadableRecord {
   const receivedMs = arrivalMs(record, nowMs);
   const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const sequence = record.dynamodb?.SequenceNumber;
+  const pk = record.dynamodb?.NewImage?.[EXECUTION_LOG_TABLE.partitionKey]?.S;
   return {
-    id: record.dynamodb?.SequenceNumber ?? record.eventID ?? `unknown-${receivedMs}`,
+    id: sequence ?? record.eventID ?? `unknown-${receivedMs}`,
+    pk,
+    sequence,
     reason: `could not be captured after the mapping's retries and ${attempts} more on recovery: ${cause}`,
     raw: JSON.stringify(record.dynamodb?.NewImage ?? record),
     receivedMs,

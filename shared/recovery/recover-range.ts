@@ -82,9 +82,22 @@ async function recaptureAll(deps: RecoveryDeps, records: readonly DynamoDBRecord
   const tally = { recovered: 0, filed: 0, skipped: 0 };
   for (const record of records) {
     const result = await recapture(r, record);
-    if (result === 'captured') tally.recovered += 1;
-    else if (result === 'skipped') tally.skipped += 1;
-    else tally.filed += 1;
+    switch (result) {
+      // A newer record of the same entry is already there: this one is done.
+      case 'captured':
+      case 'superseded':
+        tally.recovered += 1;
+        break;
+      // A heartbeat moved its watermark: not a failure, so not counted as one.
+      case 'skipped':
+      case 'heartbeat':
+        tally.skipped += 1;
+        break;
+      case 'unreadable':
+      case 'filed':
+        tally.filed += 1;
+        break;
+    }
   }
   return tally;
 }

@@ -4,9 +4,15 @@ import type { ReadStats } from '../summary/store.ts';
 import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import type { DayWindow } from '../time/report-day.ts';
 
+/** An item the index returned that cannot be read as a failure (a `message` that is not a string, ...). */
+export interface UnreadableIndexItem {
+  readonly pk: string;
+  readonly reason: string;
+}
+
 export interface GsiRead {
   readonly entries: FailureEntry[];
-  readonly unreadable: number;
+  readonly unreadable: UnreadableIndexItem[];
 }
 
 /**
@@ -22,7 +28,7 @@ export async function queryFailedInWindow(
   stats?: ReadStats,
 ): Promise<GsiRead> {
   const entries: FailureEntry[] = [];
-  let unreadable = 0;
+  const unreadable: UnreadableIndexItem[] = [];
   let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
@@ -48,7 +54,8 @@ export async function queryFailedInWindow(
     for (const item of page.Items ?? []) {
       const read = readExecutionItem(item, nowMs);
       if (read.kind === 'failure') entries.push(read.entry);
-      else if (read.kind === 'unreadable') unreadable += 1;
+      // The table's key is pk, a string: every item the index returns has one.
+      else if (read.kind === 'unreadable') unreadable.push({ pk: String(item[EXECUTION_LOG_TABLE.partitionKey]?.S), reason: read.reason });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

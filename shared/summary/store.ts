@@ -9,10 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
+import { putIf } from '../aws/conditional-put.ts';
 import { expr, namesOf, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
-import { allDayKeys, dayEntryFromItem, dayEntryItem } from './model/day-entry.ts';
-import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
+import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
+import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { claimItem, SENT_MARKER, sentFields, sentMarkerFromItem, sentMarkerKey, type SentInfo, type SentMarker } from './model/sent-marker.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -23,6 +24,16 @@ export interface ReadStats {
   rcu: number;
 }
 
+/** How an entry is written: when it was captured, which its expiry counts from, and from which stream record. */
+export interface EntryWrite {
+  readonly capturedMs: number;
+  /** The stream record's sequence number; reprocess, reading the GSI, has none. */
+  readonly sequence?: string | undefined;
+}
+
+/** `superseded`: the entry already holds this record or a newer one of the same item, which stays. */
+export type EntryWriteOutcome = 'written' | 'superseded';
+
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly token: string }
   | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
@@ -30,6 +41,8 @@ export type ClaimResult =
 
 const PK = SUMMARY_TABLE.partitionKey;
 const SENT = SENT_MARKER.attributes;
+const SEQ = DAY_ENTRY.attributes.sequence;
+const MARKED = DAY_STATE.attributes.incompleteMs;
 
 export class SummaryStore {
   constructor(
@@ -38,22 +51,43 @@ export class SummaryStore {
     private readonly retentionDays: number,
   ) {}
 
-  private entryItem(entry: FailureEntry, tz: string, day: string): SummaryItem {
-    return dayEntryItem(entry, tz, day, expiresAt(entry.event_ts, this.retentionDays));
+  // Retention counts from capture, not from event_ts: an old failure captured now is kept as long as any other.
+  private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number, order?: string): SummaryItem {
+    return dayEntryItem(entry, tz, day, expiresAt(capturedMs, this.retentionDays), order);
   }
 
-  /** Deterministic key and the same content: a redelivered record rewrites the same item. */
-  async putEntry(entry: FailureEntry, tz: string, day: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.entryItem(entry, tz, day) }));
+  /**
+   * Writes one captured failure under its deterministic key. Two records of
+   * one item can share that key (a MODIFY that rewrote the message), and the
+   * consumer writes a batch in parallel and Lambda redelivers, so a write from
+   * the stream only replaces an entry of an older record: its sequence number
+   * must be higher than the stored one, or none be stored (an entry reprocess
+   * wrote, or one from before sequence numbers were kept).
+   */
+  async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<EntryWriteOutcome> {
+    const order = sequenceOrder(write.sequence);
+    const Item = this.entryItem(entry, tz, day, write.capturedMs, order);
+    if (order === undefined) {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
+      return 'written';
+    }
+    const older = expr`attribute_not_exists(${SEQ}) OR ${SEQ} < :seq`;
+    return (await putIf(this.doc, this.tableName, Item, older, { ':seq': order })) ? 'written' : 'superseded';
   }
 
-  /** Many entries at once (reprocess): the same items as `putEntry`, batched. */
-  async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string): Promise<void> {
-    await batchPutAll(this.doc, this.tableName, entries.map(({ entry, day }) => this.entryItem(entry, tz, day)));
+  /**
+   * Many entries at once (reprocess): the same items as `putEntry`, batched,
+   * without a sequence number. They are the item's current state as the GSI
+   * holds it, so they replace what is stored, and any later stream write may
+   * replace them.
+   */
+  async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string, capturedMs: number): Promise<void> {
+    await batchPutAll(this.doc, this.tableName, entries.map(({ entry, day }) => this.entryItem(entry, tz, day, capturedMs)));
   }
 
-  async putUnreadable(tz: string, record: UnreadableRecord): Promise<void> {
-    const item = unreadableItem(tz, record, expiresAt(record.receivedMs, this.retentionDays));
+  /** Kept for the retention period from when it was filed, like an entry. */
+  async putUnreadable(tz: string, record: UnreadableRecord, capturedMs: number): Promise<void> {
+    const item = unreadableItem(tz, record, expiresAt(capturedMs, this.retentionDays));
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
@@ -110,19 +144,7 @@ export class SummaryStore {
   /** Records since when capture has seen every write, unless an earlier start is already recorded. */
   async ensureCoverage(tz: string, sinceMs: number): Promise<void> {
     const condition = expr`attribute_not_exists(${PK}) OR ${COVERAGE.attributes.sinceMs} > :since`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: coverageItem(tz, sinceMs),
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
-          ExpressionAttributeValues: { ':since': sinceMs },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
+    await putIf(this.doc, this.tableName, coverageItem(tz, sinceMs), condition, { ':since': sinceMs });
   }
 
   async getDayState(tz: string, date: string): Promise<DayState | undefined> {
@@ -130,8 +152,9 @@ export class SummaryStore {
     return item ? dayStateFromItem(item) : undefined;
   }
 
-  async markIncomplete(tz: string, date: string, reason: string): Promise<void> {
-    const update = setFields(incompleteFields(reason));
+  /** `markedMs` is when the records were given up; any distinct value serves a rebuild's check. */
+  async markIncomplete(tz: string, date: string, reason: string, markedMs: number = Date.now()): Promise<void> {
+    const update = setFields(incompleteFields(reason, markedMs));
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -143,8 +166,17 @@ export class SummaryStore {
     );
   }
 
-  async markRebuilt(tz: string, date: string, nowMs: number): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: rebuiltDayStateItem(tz, date, nowMs) }));
+  /**
+   * Marks a day rebuilt, replacing its state, only if no incomplete mark was
+   * made since the rebuild read the state: `seenMarkMs` is the mark it saw
+   * then (undefined for none, or one made before marks kept their time). A
+   * mark made while it ran may be of records its read missed. False when the
+   * state changed, and nothing is written.
+   */
+  async markRebuilt(tz: string, date: string, nowMs: number, seenMarkMs: number | undefined): Promise<boolean> {
+    const item = rebuiltDayStateItem(tz, date, nowMs);
+    if (seenMarkMs === undefined) return putIf(this.doc, this.tableName, item, expr`attribute_not_exists(${MARKED})`);
+    return putIf(this.doc, this.tableName, item, expr`${MARKED} = :seen`, { ':seen': seenMarkMs });
   }
 
   /**
@@ -155,27 +187,14 @@ export class SummaryStore {
   async claimSend(tz: string, date: string, nowMs: number, leaseMs: number, force: boolean): Promise<ClaimResult> {
     const token = `${nowMs}-${Math.random().toString(36).slice(2, 10)}`;
     const free = expr`attribute_not_exists(${PK}) OR (${SENT.state} = :sending AND ${SENT.leaseUntilMs} < :now)`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: claimItem(tz, date, token, nowMs + leaseMs),
-          ...(force
-            ? {}
-            : {
-                ConditionExpression: free.expression,
-                ExpressionAttributeNames: free.names,
-                ExpressionAttributeValues: { ':sending': SENT_MARKER.states.sending, ':now': nowMs },
-              }),
-        }),
-      );
-      return { kind: 'claimed', token };
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    const item = claimItem(tz, date, token, nowMs + leaseMs);
+    if (force) await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    else if (!(await putIf(this.doc, this.tableName, item, free, { ':sending': SENT_MARKER.states.sending, ':now': nowMs }))) {
       const held = await this.getSentMarker(tz, date);
       if (held?.state === 'sent') return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
       return { kind: 'in-progress', leaseUntilMs: held?.leaseUntilMs ?? 0 };
     }
+    return { kind: 'claimed', token };
   }
 
   async getSentMarker(tz: string, date: string): Promise<SentMarker | undefined> {

@@ -41,12 +41,14 @@ const entryId = (pk: string, ts: number) => `${pk}\u0000${ts}`;
  */
 class TimedStore extends SummaryStore {
   readonly done = new Map<string, number>();
-  override async putEntry(entry: FailureEntry, tz: string, day: string): Promise<void> {
-    await super.putEntry(entry, tz, day);
-    this.done.set(entryId(entry.pk, entry.event_ts), nowMs());
+  override async putEntry(...args: Parameters<SummaryStore['putEntry']>): ReturnType<SummaryStore['putEntry']> {
+    const written = await super.putEntry(...args);
+    this.done.set(entryId(args[0].pk, args[0].event_ts), nowMs());
+    return written;
   }
-  override async putEntries(entries: readonly { entry: FailureEntry; day: string }[], tz: string): Promise<void> {
-    await super.putEntries(entries, tz);
+  override async putEntries(...args: Parameters<SummaryStore['putEntries']>): Promise<void> {
+    await super.putEntries(...args);
+    const [entries] = args;
     const at = nowMs();
     for (const { entry } of entries) this.done.set(entryId(entry.pk, entry.event_ts), at);
   }

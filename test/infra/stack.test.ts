@@ -182,14 +182,17 @@ describe('stack with a new execution-log table', () => {
       });
     });
 
-    it('filters to INSERT and MODIFY records whose new status is FAILED, and heartbeats, with the shared patterns', () => {
+    it('filters to INSERT and MODIFY records whose new status is FAILED in any case or padded, and heartbeats, with the shared patterns', () => {
       const mapping = Object.values(s.resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties['FilterCriteria'])!;
       const patterns = mapping.Properties['FilterCriteria'].Filters.map((f: { Pattern: string }) => f.Pattern);
+      const padded = (op: string) => ['" "', '"\\t"', '"\\n"', '"\\r"'].map((c) => `{"${op}":${c}}`).join(',');
       expect(patterns).toEqual([
-        '{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["FAILED"]}}}}',
+        `{"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":[{"equals-ignore-case":"FAILED"},${padded('prefix')},${padded('suffix')}]}}}}`,
         '{"eventName":["INSERT","MODIFY"],"dynamodb":{"Keys":{"pk":{"S":[{"prefix":"failure-digest#heartbeat#"}]}}}}',
       ]);
       expect(patterns.map((p: string) => JSON.parse(p))).toEqual([FAILED_WRITES_FILTER, HEARTBEAT_FILTER]);
+      // CreateEventSourceMapping takes patterns of up to 4,096 characters.
+      for (const p of patterns) expect(p.length).toBeLessThanOrEqual(4096);
     });
 
     it('sends failures to an encrypted queue that refuses plain-text access', () => {

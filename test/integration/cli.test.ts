@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
-import { dayWindow } from '../../shared/time/report-day.ts';
+import { dayWindow, reportDayOf } from '../../shared/time/report-day.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, mailbox, testClients, testConfig } from '../support/local.ts';
 import { runCli } from '../support/cli.ts';
@@ -82,7 +82,7 @@ describe('failure-digest CLI', () => {
       { pk: 'nightly-export#run-77', event_ts: 1795647599999, day: '2026-11-25', message: 'TimeoutError: upstream API did not answer in 900 s' },
     ]);
     expect(run.err).toHaveLength(1);
-    expect(JSON.parse(run.err[0]!)).toMatchObject({ record: 3, eventID: 'a87ff679a2f3e71d9181a67b7542122c' });
+    expect(JSON.parse(run.err[0]!)).toMatchObject({ record: 3, eventID: 'a87ff679a2f3e71d9181a67b7542122c', pk: 'ledger-close#run-9', sequence: '444' });
     expect(run.err[0]).toContain('looks like epoch seconds');
     expect(run.code).toBe(3);
   });
@@ -103,8 +103,8 @@ describe('failure-digest CLI', () => {
     const run = await runCli('reprocess', '--from', '2026-10-31', '--to', DATE, '--send');
     expect(run.code).toBe(0);
     expect(run.out.map((l) => JSON.parse(l))).toEqual([
-      { date: '2026-10-31', tz: TZ, entries: 0, unreadable: 0, rebuilt: true },
-      { date: DATE, tz: TZ, entries: 2, unreadable: 0, rebuilt: true },
+      { date: '2026-10-31', tz: TZ, entries: 0, unreadable: 0, rebuilt: true, complete: true },
+      { date: DATE, tz: TZ, entries: 2, unreadable: 0, rebuilt: true, complete: true },
     ]);
     const mails = await mailbox(config.sesTo[0]!);
     expect(mails.map((m) => m.subject).sort()).toEqual([
@@ -115,6 +115,16 @@ describe('failure-digest CLI', () => {
     expect(again.code).toBe(0);
     expect(again.err.join('\n')).toContain('already sent');
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
+  });
+
+  it('reprocess rebuilds a day that is not over but says it is not marked complete, and why', async () => {
+    const today = reportDayOf(Date.now(), TZ);
+    const run = await runCli('reprocess', '--from', today, '--to', today);
+    expect(run.code).toBe(0);
+    const line = JSON.parse(run.out[0]!);
+    expect(line).toMatchObject({ date: today, tz: TZ, rebuilt: true, complete: false });
+    expect(line.why).toMatch(/^the day is not over: it ends at .*; run reprocess again then$/);
+    expect(run.err).toContain(`${today} (${TZ}) not marked complete: ${line.why}`);
   });
 
   it('names the missing settings when asked to send without them', async () => {

@@ -91,7 +91,7 @@ describe('failure-digest replay', () => {
 
     expect((await store.readDay(TZ, EVENT_DAY)).map((e) => e.pk).sort()).toEqual(['etl-orders#run-1', 'etl-orders#run-3']);
     expect(await store.getDayState(TZ, EVENT_DAY)).toBeUndefined();
-    expect(await store.getDayState(TZ, lostDay)).toEqual({ incomplete: true, reason });
+    expect(await store.getDayState(TZ, lostDay)).toEqual({ incomplete: true, reason, incompleteMs: expect.any(Number) });
   });
 
   it('reads an SQS message body from standard input, and replaying again writes the same items', async () => {

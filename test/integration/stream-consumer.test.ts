@@ -1,46 +1,35 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { FailureEntry } from '../../shared/capture/entry.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
+import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
+import { expiresAt } from '../../shared/summary/model/table.ts';
+import { unreadableKey } from '../../shared/summary/model/unreadable.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
-import { dayWindow } from '../../shared/time/report-day.ts';
+import { dayWindow, reportDayOf } from '../../shared/time/report-day.ts';
 import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';
 import { EvidenceStore } from '../../shared/evidence/store.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
+import { failedWriteRecord } from '../support/stream-record.ts';
 
 const TZ = 'UTC';
 const DATE = '2026-06-01';
 const W = dayWindow(DATE, TZ);
 const CONTEXT = { awsRequestId: 'r' } as Context;
 
-function record(seq: number, pk: string): DynamoDBRecord {
-  const ts = W.start_ms + seq * 60_000;
-  return {
-    eventID: `e-${seq}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    eventVersion: '1.1',
-    awsRegion: 'us-east-1',
-    dynamodb: {
-      ApproximateCreationDateTime: ts / 1000,
-      Keys: { pk: { S: pk } },
-      NewImage: { pk: { S: pk }, status: { S: 'FAILED' }, event_ts: { N: String(ts) }, message: { S: `boom ${seq}` } },
-      SequenceNumber: String(1000 + seq),
-      SizeBytes: 100,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+function record(seq: number, pk: string, ts = W.start_ms + seq * 60_000): DynamoDBRecord {
+  return failedWriteRecord({ pk, ts, sequence: 1000 + seq, message: `boom ${seq}` });
 }
 
 /** The real store on DynamoDB Local, except that writes of the named entries fail: a throttle no emulator produces. */
 class FlakyStore extends SummaryStore {
   readonly failing = new Set<string>();
-  override async putEntry(entry: FailureEntry, tz: string, day: string): Promise<void> {
-    if (this.failing.has(entry.pk)) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
-    await super.putEntry(entry, tz, day);
+  override async putEntry(...args: Parameters<SummaryStore['putEntry']>): ReturnType<SummaryStore['putEntry']> {
+    if (this.failing.has(args[0].pk)) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
+    return super.putEntry(...args);
   }
 }
 
@@ -82,5 +71,25 @@ describe('stream consumer batches on DynamoDB Local', () => {
     const day = await store.readDay(TZ, DATE);
     expect(day).toHaveLength(12);
     expect(new Set(day.map((e) => `${e.pk}@${e.event_ts}`)).size).toBe(12);
+  });
+
+  it('keeps an old failure and an unreadable record for the retention period from their capture, not from event_ts', async () => {
+    const now = W.end_ms;
+    const handler = createStreamConsumerHandler({ store, evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays), tz: TZ, clock: () => now, logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }) });
+    const oldTs = now - (config.retentionDays + 30) * 86_400_000;
+    const late = record(50, 'late-writer#run-1', oldTs);
+    const unreadable = record(51, 'late-writer#run-2');
+    unreadable.dynamodb!.NewImage!['message'] = { N: '42' };
+    expect(await handler({ Records: [late, unreadable] }, CONTEXT)).toEqual({ batchItemFailures: [] });
+
+    const query = (pk: string) =>
+      clients.doc.send(new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    const lateDay = reportDayOf(oldTs, TZ);
+    const entries = (await Promise.all(allDayKeys(TZ, lateDay).map(query))).flatMap((out) => out.Items ?? []);
+    // Filed under the day it arrived on.
+    const filed = (await query(unreadableKey(TZ, DATE))).Items ?? [];
+    const expires = expiresAt(now, config.retentionDays);
+    expect(entries.map((i) => [i['spk'], i['expires_at']])).toEqual([['late-writer#run-1', expires]]);
+    expect(filed.map((i) => i['expires_at'])).toEqual([expires]);
   });
 });

@@ -44,6 +44,12 @@ describe('the summary table on DynamoDB Local', () => {
   const raw = async (pk: string, sk: string) =>
     (await clients.doc.send(new GetCommand({ TableName: config.summaryTable, Key: { pk, sk }, ConsistentRead: true }))).Item;
   const putRaw = (Item: Record<string, unknown>) => clients.doc.send(new PutCommand({ TableName: config.summaryTable, Item }));
+  /** Every stored item of one report day, across its shard partitions. */
+  const dayItems = async (tz: string, day: string) => {
+    const query = (pk: string) =>
+      clients.doc.send(new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    return (await Promise.all(allDayKeys(tz, day).map(query))).flatMap((out) => out.Items ?? []);
+  };
 
   beforeAll(async () => {
     clients = testClients();
@@ -64,13 +70,9 @@ describe('the summary table on DynamoDB Local', () => {
       byShard.set(shardOf(e.pk, e.event_ts), e);
     }
     const entries = [...byShard.values()];
-    await store.putEntries(entries.map((entry) => ({ entry, day: DAY })), TZ);
+    await store.putEntries(entries.map((entry) => ({ entry, day: DAY })), TZ, TS);
 
-    const partitions = new Set<string>();
-    for (const pk of allDayKeys(TZ, DAY)) {
-      const out = await clients.doc.send(new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
-      if ((out.Items ?? []).length > 0) partitions.add(pk);
-    }
+    const partitions = new Set((await dayItems(TZ, DAY)).map((i) => i['pk']));
     expect(partitions.size).toBe(DAY_SHARDS);
     const read = await store.readDay(TZ, DAY);
     expect(read.map((e) => e.pk).sort()).toEqual(entries.map((e) => e.pk).sort());
@@ -78,7 +80,7 @@ describe('the summary table on DynamoDB Local', () => {
 
   it('writes each kind in the layout existing data has', async () => {
     const entry = failure('nightly-export#run-42');
-    await store.putEntry(entry, TZ, DAY);
+    await store.putEntry(entry, TZ, DAY, { capturedMs: TS });
     expect(await raw('DAY#Europe/Paris#2026-11-25#02', '001795594530123#nightly-export#run-42')).toEqual({
       pk: 'DAY#Europe/Paris#2026-11-25#02',
       sk: '001795594530123#nightly-export#run-42',
@@ -90,7 +92,7 @@ describe('the summary table on DynamoDB Local', () => {
       expires_at: EXPIRES,
     });
 
-    await store.putUnreadable(TZ, { id: 'seq-1', reason: 'pk is missing', raw: '{}', receivedMs: TS, day: DAY });
+    await store.putUnreadable(TZ, { id: 'seq-1', reason: 'pk is missing', raw: '{}', receivedMs: TS, day: DAY }, TS);
     expect(await raw('UNREADABLE#Europe/Paris#2026-11-25', 'seq-1')).toEqual({
       pk: 'UNREADABLE#Europe/Paris#2026-11-25',
       sk: 'seq-1',
@@ -100,14 +102,15 @@ describe('the summary table on DynamoDB Local', () => {
       expires_at: EXPIRES,
     });
 
-    await store.markRebuilt(TZ, DAY, TS);
-    await store.markIncomplete(TZ, DAY, 'RetryAttemptsExhausted');
+    expect(await store.markRebuilt(TZ, DAY, TS, undefined)).toBe(true);
+    await store.markIncomplete(TZ, DAY, 'RetryAttemptsExhausted', TS + 7);
     expect(await raw('DAYSTATE#Europe/Paris#2026-11-25', 'STATE')).toEqual({
       pk: 'DAYSTATE#Europe/Paris#2026-11-25',
       sk: 'STATE',
       incomplete: true,
       reason: 'RetryAttemptsExhausted',
       rebuilt_ms: TS,
+      incomplete_ms: TS + 7,
     });
 
     const claim = await store.claimSend(TZ, DAY, TS, 60_000, false);
@@ -144,6 +147,22 @@ describe('the summary table on DynamoDB Local', () => {
       ...uploadStartItem(initEvent, EXPIRES),
       ...decidedFields('incomplete'),
     });
+  });
+
+  it('counts retention from capture, so a failure older than the retention period is not written already expired', async () => {
+    const old = TS - 200 * 86_400_000;
+    const day = '2026-05-09';
+    const captured = TS + 86_400_000;
+    const expires = expiresAt(captured, RETENTION_DAYS);
+    await store.putEntry(failure('late-writer#run-1', old), TZ, day, { capturedMs: captured });
+    await store.putEntries([{ entry: failure('late-writer#run-2', old), day }], TZ, captured);
+    await store.putUnreadable(TZ, { id: 'seq-old', reason: 'message has type N', raw: '{}', receivedMs: old, day }, captured);
+    expect((await dayItems(TZ, day)).map((i) => [i['spk'], i['expires_at']]).sort()).toEqual([
+      ['late-writer#run-1', expires],
+      ['late-writer#run-2', expires],
+    ]);
+    expect((await raw(`UNREADABLE#${TZ}#${day}`, 'seq-old'))?.['expires_at']).toBe(expires);
+    expect(expires * 1000).toBeGreaterThan(captured);
   });
 
   it('reads items written in that layout before this code existed', async () => {

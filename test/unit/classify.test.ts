@@ -225,9 +225,15 @@ describe('classifyStreamRecord on FAILED variants of the real events', () => {
   it.each([
     ['DELETED', { status: { S: 'DELETED' } }],
     ['SUCCEEDED', { status: { S: 'SUCCEEDED' } }],
-    ['Failed', { status: { S: 'Failed' } }],
+    ['FAILED_RETRY', { status: { S: 'FAILED_RETRY' } }],
+    ['padded SUCCESS', { status: { S: ' SUCCESS' } }],
   ] as const)('skips status %s', (_s, overrides) => {
     expect(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: failedImage(overrides) }), TZ, NOW).kind).toBe('skip');
+  });
+
+  it.each(['failed', 'Failed', 'FAILED ', ' Failed', '\tfailed\r\n'])('captures status %j as a failure and keeps the spelling', (status) => {
+    const reading = expectFailure(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: failedImage({ status: { S: status } }) }), TZ, NOW));
+    expect(reading.entry).toEqual({ ...(CAPTURED as { entry: object }).entry, writtenStatus: status });
   });
 
   it('files a failure under its local day: just before Paris midnight is the earlier day', () => {
@@ -272,7 +278,19 @@ describe('classifyStreamRecord on unreadable FAILED records', () => {
     expect(reading.day).toBe('2026-11-26');
     expect(reading.receivedMs).toBe(ARRIVED_S * 1000);
     expect(reading.id).toBe(record.dynamodb!.SequenceNumber);
+    expect(reading.sequence).toBe(record.dynamodb!.SequenceNumber);
     expect(JSON.parse(reading.raw)).toEqual(image);
+  });
+
+  it("reports the item's pk when the record holds it as a string, from its keys or its image", () => {
+    const unreadable = failedImage({ message: { N: '1' } });
+    expect(expectUnreadable(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: unreadable }), TZ, NOW)).pk).toBe('nightly-export#run-42');
+    const keysOnlyInImage = withItem(NEW_AND_OLD_INSERT, { new: unreadable });
+    keysOnlyInImage.dynamodb!.Keys = {};
+    expect(expectUnreadable(classifyStreamRecord(keysOnlyInImage, TZ, NOW)).pk).toBe('nightly-export#run-42');
+    for (const image of [without(failedImage(), 'pk'), failedImage({ pk: { N: '42' } })]) {
+      expect(expectUnreadable(classifyStreamRecord(withItem(NEW_AND_OLD_INSERT, { new: image }), TZ, NOW))).not.toHaveProperty('pk');
+    }
   });
 
   it('a record with no dynamodb section is unreadable, filed on the day it was handled', () => {

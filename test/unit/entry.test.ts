@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SOURCE,
   MAX_MESSAGE_CHARS,
+  MAX_NAME_CHARS,
   cutMessage,
   dayOfEntry,
   processOf,
@@ -61,10 +62,30 @@ describe('readExecutionItem', () => {
   it.each([
     ['SUCCEEDED', { status: { S: 'SUCCEEDED' } }],
     ['RUNNING', { status: { S: 'RUNNING' } }],
-    ['lower-case failed', { status: { S: 'failed' } }],
+    ['FAILED with a suffix', { status: { S: 'FAILED_RETRY' } }],
+    ['FAILED padded with a non-breaking space', { status: { S: 'FAILED\u00a0' } }],
+    ['a Unicode look-alike', { status: { S: 'FAİLED' } }],
     ['status as N', { status: { N: '1' } }],
   ] as const)('skips status %s', (_label, overrides) => {
     expect(reasonOf(readExecutionItem(failedImage(overrides), NOW), 'skip')).toMatch(/not FAILED/);
+  });
+
+  it('reads FAILED spelt in another case or padded, and keeps the spelling; exact FAILED carries none', () => {
+    for (const status of ['failed', 'Failed', 'FAILED ', ' Failed', '\tFAILED\n']) {
+      expect(entryOf(readExecutionItem(failedImage({ status: { S: status } }), NOW)).writtenStatus).toBe(status);
+    }
+    expect(entryOf(readExecutionItem(failedImage(), NOW))).not.toHaveProperty('writtenStatus');
+  });
+
+  it('cuts a process name, a source and a status spelling of any length, so the entry stays small', () => {
+    const huge = 'x'.repeat(300_000);
+    const entry = entryOf(readExecutionItem(failedImage({ process: { S: huge }, source: { S: huge }, status: { S: `FAILED${' '.repeat(300_000)}` } }), NOW));
+    expect(entry.process).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.source).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.writtenStatus).toHaveLength(MAX_NAME_CHARS);
+    expect(entry.writtenStatus!.startsWith('FAILED ')).toBe(true);
+    const longPk = 'p'.repeat(2_000);
+    expect(entryOf(readExecutionItem(failedImage({ pk: { S: longPk } }), NOW))).toMatchObject({ pk: longPk, process: 'p'.repeat(MAX_NAME_CHARS - 1) + '…' });
   });
 
   it('skips an item with no status', () => {

@@ -3,7 +3,8 @@ import { coverageKey } from '../../shared/summary/model/coverage.ts';
 import { DAY_SHARDS, allDayKeys, dayKey, entryKey, fnv1a, shardOf } from '../../shared/summary/model/day-entry.ts';
 import { dayStateKey } from '../../shared/summary/model/day-state.ts';
 import { sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
-import { unreadableKey } from '../../shared/summary/model/unreadable.ts';
+import { MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../../shared/summary/model/key-limits.ts';
+import { unreadableItem, unreadableKey } from '../../shared/summary/model/unreadable.ts';
 import { sortKeyFrom, sortKeyUntil, uploadEventSortKey, uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
 import { uploadStartKey, uploadStartsKey, uploadStartsKeys } from '../../shared/summary/model/upload-starts.ts';
 
@@ -105,6 +106,36 @@ describe('entryKey', () => {
 
   it('drops a fraction of a millisecond', () => {
     expect(entryKey(TS + 0.9, 'a')).toBe(entryKey(TS, 'a'));
+  });
+
+  it("keeps a pk whole up to DynamoDB's 1,024-byte sort key limit, and hashes one longer", () => {
+    const fits = 'p'.repeat(1008);
+    expect(entryKey(TS, fits)).toBe(`001795594530123#${fits}`);
+    expect(Buffer.byteLength(entryKey(TS, fits))).toBe(MAX_SORT_KEY_BYTES);
+    const long = 'p'.repeat(1009);
+    expect(entryKey(TS, long)).toMatch(/^001795594530123#sha256:[0-9a-f]{64}$/);
+    expect(entryKey(TS, long)).toBe(entryKey(TS, long));
+    expect(entryKey(TS, `${long}q`)).not.toBe(entryKey(TS, long));
+    expect(entryKey(TS + 1, long)).not.toBe(entryKey(TS, long));
+  });
+
+  it('counts bytes, not characters', () => {
+    // 600 characters, 1,200 bytes in UTF-8.
+    expect(entryKey(TS, 'é'.repeat(600))).toMatch(/#sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('key limits', () => {
+  it('keep the partition keys of every zone and the unreadable record keys within DynamoDB limits', () => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    const longest = zones.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(longest.length).toBeGreaterThan(20);
+    for (const key of [dayKey(longest, '2026-11-25', DAY_SHARDS - 1), unreadableKey(longest, '2026-11-25'), dayStateKey(longest, '2026-11-25').pk]) {
+      expect(Buffer.byteLength(key)).toBeLessThanOrEqual(MAX_PARTITION_KEY_BYTES);
+    }
+    const item = (id: string) => unreadableItem('UTC', { id, reason: 'r', raw: '{}', receivedMs: TS, day: '2026-11-25' }, 1);
+    expect(item('4421584500000000017450439091')['sk']).toBe('4421584500000000017450439091');
+    expect(item('x'.repeat(5_000))['sk']).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });
 

@@ -136,6 +136,8 @@ describe('a record whose capture kept failing', () => {
   it('is filed under the day it arrived on, by its sequence number, with the error and its image', () => {
     expect(failedCapture(record, throttled, 3, 'Asia/Kathmandu', 0)).toEqual({
       id: '000000000000000000042',
+      pk: 'billing#run-3',
+      sequence: '000000000000000000042',
       reason:
         "could not be captured after the mapping's retries and 3 more on recovery: ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded.",
       raw: JSON.stringify(record.dynamodb!.NewImage),

@@ -144,6 +144,35 @@ describe('renderText and renderHtml', () => {
     expect(one).toContain(' is kept');
   });
 
+  it('asks for the writer to be fixed when failures were written with FAILED misspelt', () => {
+    const misspelt = [
+      { ...THREE[0]!, writtenStatus: 'failed' },
+      { ...THREE[1]!, writtenStatus: 'FAILED ' },
+      { ...THREE[2]!, writtenStatus: 'failed' },
+    ];
+    const line = '3 failures were written with status "failed" or "FAILED ": the index query only finds status exactly FAILED; fix the writer.';
+    const r = report(misspelt);
+    expect(renderText(r)).toContain(line);
+    expect(renderHtml(r)).toContain(escapeHtml(line));
+    expect(renderText(report([misspelt[1]!]))).toContain('1 failure was written with status "FAILED ": ');
+    expect(renderText(report(THREE))).not.toMatch(/written with status|only finds status/);
+
+    const spellings = ['failed', 'Failed', 'fAILED', ' FAILED', 'FAILED\t', 'FAILED\n', '\rfailed'];
+    const many = spellings.map((writtenStatus, i) => ({ ...entry('p', `p#${i}`, '2026-11-25T10:00:00Z'), writtenStatus }));
+    expect(renderText(report(many))).toContain(
+      // Equally frequent spellings in code-unit order.
+      '7 failures were written with status "\\rfailed", " FAILED", "FAILED\\t", "FAILED\\n", "Failed" and 2 other spellings: ',
+    );
+  });
+
+  it('says that the index only finds exact FAILED when the index is the source', () => {
+    const r = report(THREE, { source: 'gsi' });
+    const line = 'The index query only finds status exactly FAILED: failures written as "failed" or "FAILED " (another case, or padded) are not in this report.';
+    expect(renderText(r)).toContain(line);
+    expect(renderHtml(r)).toContain(escapeHtml(line));
+    expect(renderText(report(THREE))).not.toContain('only finds status exactly FAILED');
+  });
+
   it('summarises processes beyond the first 100 in one line', () => {
     const shown = Array.from({ length: 100 }, (_, i) => {
       const name = `proc-${String(i).padStart(3, '0')}`;

@@ -112,6 +112,24 @@ describe('buildReport', () => {
 
   it('passes window, source, note, completeness and unreadable count through', () => {
     const r = report([], { source: 'gsi', sourceNote: 'why', unreadable: 4 });
-    expect(r).toEqual({ window: WINDOW, source: 'gsi', sourceNote: 'why', completeness: COMPLETE, count: 0, unreadable: 4, groups: [], failures: [] });
+    expect(r).toEqual({ window: WINDOW, source: 'gsi', sourceNote: 'why', completeness: COMPLETE, count: 0, unreadable: 4, statusVariants: null, groups: [], failures: [] });
+  });
+
+  it('counts the failures written with FAILED misspelt, each spelling once, most frequent first', () => {
+    const spelt = (pk: string, iso: string, writtenStatus?: string): FailureEntry => ({
+      ...entry('p', pk, iso),
+      ...(writtenStatus === undefined ? {} : { writtenStatus }),
+    });
+    const r = report([
+      spelt('p#1', '2026-11-25T01:00:00Z', 'FAILED '),
+      spelt('p#2', '2026-11-25T02:00:00Z', 'failed'),
+      spelt('p#3', '2026-11-25T03:00:00Z', 'failed'),
+      spelt('p#4', '2026-11-25T04:00:00Z'),
+      // Outside the window, and a duplicate: neither counts.
+      spelt('p#5', '2026-11-26T04:00:00Z', 'Failed'),
+      spelt('p#1', '2026-11-25T01:00:00Z', 'FAILED '),
+    ]);
+    expect(r.statusVariants).toEqual({ count: 3, values: ['failed', 'FAILED '] });
+    expect(report([entry('p', 'p#1', '2026-11-25T01:00:00Z')]).statusVariants).toEqual({ count: 0, values: [] });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import type { MultipartEvent } from '../../shared/s3logs/multipart.ts';
 import { coverageFromItem, coverageItem, coverageKey } from '../../shared/summary/model/coverage.ts';
-import { dayEntryFromItem, dayEntryItem, dayKey } from '../../shared/summary/model/day-entry.ts';
+import { dayEntryFromItem, dayEntryItem, dayKey, sequenceOrder } from '../../shared/summary/model/day-entry.ts';
 import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem } from '../../shared/summary/model/day-state.ts';
 import { SUMMARY_KINDS, type SummaryKind } from '../../shared/summary/model/kinds.ts';
 import { claimItem, sentFields, sentMarkerFromItem, sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
@@ -81,6 +81,33 @@ describe('day entries', () => {
     const { msg: _msg, src: _src, ...bare } = stored;
     expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', source: '' });
   });
+
+  it('stores the spelling of a misspelt FAILED and the order of the stream record it came from', () => {
+    const misspelt = { ...entry, writtenStatus: 'failed ' };
+    const order = sequenceOrder('4421584500000000017450439091')!;
+    expect(dayEntryItem(misspelt, TZ, DAY, EXPIRES, order)).toEqual({ ...stored, wst: 'failed ', seq: `000000000000${'4421584500000000017450439091'}` });
+    expect(dayEntryFromItem(dayEntryItem(misspelt, TZ, DAY, EXPIRES, order))).toEqual(misspelt);
+  });
+});
+
+describe('sequenceOrder', () => {
+  it('pads a sequence number to 40 digits', () => {
+    expect(sequenceOrder('111')).toBe(`${'0'.repeat(37)}111`);
+    expect(sequenceOrder('9'.repeat(40))).toBe('9'.repeat(40));
+  });
+
+  it('orders as text the way the numbers order, whatever their lengths', () => {
+    const numbers = ['999999999999999999999', '1000000000000000000000', '4421584500000000017450439091', '111', '9'.repeat(40), '4421584500000000017450439090'];
+    const byText = [...numbers].sort((a, b) => (sequenceOrder(a)! < sequenceOrder(b)! ? -1 : 1));
+    const byValue = [...numbers].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    expect(byText).toEqual(byValue);
+    // Unpadded, text order is not number order: what the padding is for.
+    expect([...numbers].sort()).not.toEqual(byValue);
+  });
+
+  it('gives nothing for what is not a sequence number, so the write is unordered', () => {
+    for (const bad of [undefined, '', '12a', '-5', '1'.repeat(41), ' 123']) expect(sequenceOrder(bad)).toBeUndefined();
+  });
 });
 
 describe('unreadable records', () => {
@@ -96,7 +123,21 @@ describe('unreadable records', () => {
 
   it('writes the stored layout and reads it back', () => {
     expect(unreadableItem(TZ, record, EXPIRES)).toEqual(stored);
-    expect(unreadableFromItem(stored, DAY)).toEqual(record);
+    // Filed before the pk was stored: it is read from the raw image.
+    expect(unreadableFromItem(stored, DAY)).toEqual({ ...record, pk: 'x' });
+  });
+
+  it("stores the item's pk and the record's sequence number", () => {
+    const keyed = { ...record, pk: 'ledger#run-9', sequence: '4900000000000000001' };
+    const item = unreadableItem(TZ, keyed, EXPIRES);
+    expect(item).toEqual({ ...stored, item_pk: 'ledger#run-9', seq: '4900000000000000001' });
+    expect(unreadableFromItem(item, DAY)).toEqual(keyed);
+  });
+
+  it('reads no pk from a raw image that was cut or holds none', () => {
+    for (const raw of ['{"pk":{"S":"x"', '{"eventID":"e-1"}', '{"pk":{"N":"1"}}', 'null']) {
+      expect(unreadableFromItem({ ...stored, raw }, DAY)).not.toHaveProperty('pk');
+    }
   });
 
   it('cuts a huge raw image, and marks the cut', () => {
@@ -121,10 +162,11 @@ describe('day state', () => {
     expect(dayStateFromItem(stored)).toEqual({ incomplete: false, rebuiltMs: TS });
   });
 
-  it('marks a day incomplete with its reason, keeping an earlier rebuild', () => {
-    expect(incompleteFields('RetryAttemptsExhausted')).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted' });
-    const stored = { ...keyItem(dayStateKey(TZ, DAY)), incomplete: true, reason: 'RetryAttemptsExhausted', rebuilt_ms: TS };
-    expect(dayStateFromItem(stored)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', rebuiltMs: TS });
+  it('marks a day incomplete with its reason and when, keeping an earlier rebuild', () => {
+    expect(incompleteFields('RetryAttemptsExhausted', TS + 5)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', incomplete_ms: TS + 5 });
+    const stored = { ...keyItem(dayStateKey(TZ, DAY)), incomplete: true, reason: 'RetryAttemptsExhausted', rebuilt_ms: TS, incomplete_ms: TS + 5 };
+    expect(dayStateFromItem(stored)).toEqual({ incomplete: true, reason: 'RetryAttemptsExhausted', rebuiltMs: TS, incompleteMs: TS + 5 });
+    // Marked before marks kept their time.
     expect(dayStateFromItem({ ...keyItem(dayStateKey(TZ, DAY)), incomplete: true })).toEqual({ incomplete: true });
   });
 });

@@ -1,4 +1,5 @@
 import type { FailureEntry } from '../../capture/entry.ts';
+import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
@@ -10,13 +11,36 @@ import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
  */
 export const DAY_ENTRY = {
   prefix: 'DAY#',
-  attributes: { pk: 'spk', process: 'proc', eventTs: 'ts', message: 'msg', source: 'src' },
+  attributes: {
+    pk: 'spk',
+    process: 'proc',
+    eventTs: 'ts',
+    message: 'msg',
+    source: 'src',
+    writtenStatus: 'wst',
+    /** The stream record's sequence number as `sequenceOrder` stores it; absent on entries written by reprocess. */
+    sequence: 'seq',
+  },
 } as const;
 
 export const DAY_SHARDS = 8;
 
 // Fifteen digits keep epoch milliseconds sorting as text until the year 33658.
 const TS_WIDTH = 15;
+
+// DynamoDB Streams sequence numbers are 21 to 40 decimal digits (StreamRecord.SequenceNumber).
+const SEQUENCE_DIGITS = 40;
+const SEQUENCE = /^\d{1,40}$/;
+
+/**
+ * A stream sequence number in a form DynamoDB compares in stream order: they
+ * vary in length, so as text `"9…"` would sort after `"10…"`; zero-padded to
+ * one width, text order is number order. Anything else gives undefined: the
+ * entry is then written without an order, as reprocess writes it.
+ */
+export function sequenceOrder(sequenceNumber: string | undefined): string | undefined {
+  return sequenceNumber !== undefined && SEQUENCE.test(sequenceNumber) ? sequenceNumber.padStart(SEQUENCE_DIGITS, '0') : undefined;
+}
 
 /** FNV-1a, 32 bit: stable across runtimes, which a shard choice must be. */
 export function fnv1a(text: string): number {
@@ -40,12 +64,18 @@ export function allDayKeys(tz: string, date: string, shards = DAY_SHARDS): strin
   return Array.from({ length: shards }, (_, i) => dayKey(tz, date, i));
 }
 
-/** Sorts by time within a shard; the source key makes two failures at the same millisecond distinct. */
+/**
+ * Sorts by time within a shard; the source key makes two failures at the same
+ * millisecond distinct. A pk of 1,009 bytes or more would take the key over
+ * DynamoDB's 1,024-byte sort key limit, so its hash stands in for it there;
+ * the entry keeps the whole pk in its own attribute.
+ */
 export function entryKey(eventTs: number, pk: string): string {
-  return `${String(Math.floor(eventTs)).padStart(TS_WIDTH, '0')}#${pk}`;
+  return boundedKey(`${String(Math.floor(eventTs)).padStart(TS_WIDTH, '0')}#`, pk, MAX_SORT_KEY_BYTES);
 }
 
-export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expiresAt: number): SummaryItem {
+/** `order` is the record's `sequenceOrder`, for a write that must not replace a newer one. */
+export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expiresAt: number, order?: string): SummaryItem {
   const a = DAY_ENTRY.attributes;
   return {
     [SUMMARY_TABLE.partitionKey]: dayKey(tz, day, shardOf(entry.pk, entry.event_ts)),
@@ -55,6 +85,8 @@ export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expir
     [a.eventTs]: entry.event_ts,
     [a.message]: entry.message,
     [a.source]: entry.source,
+    ...(entry.writtenStatus !== undefined ? { [a.writtenStatus]: entry.writtenStatus } : {}),
+    ...(order !== undefined ? { [a.sequence]: order } : {}),
     [SUMMARY_TABLE.ttlAttribute]: expiresAt,
   };
 }
@@ -62,11 +94,13 @@ export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expir
 /** A missing message or source reads as empty text: an entry still counts in the digest without them. */
 export function dayEntryFromItem(item: SummaryItem): FailureEntry {
   const a = DAY_ENTRY.attributes;
+  const written = item[a.writtenStatus];
   return {
     pk: String(item[a.pk]),
     process: String(item[a.process]),
     event_ts: Number(item[a.eventTs]),
     message: String(item[a.message] ?? ''),
     source: String(item[a.source] ?? ''),
+    ...(typeof written === 'string' ? { writtenStatus: written } : {}),
   };
 }

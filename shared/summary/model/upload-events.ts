@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { MultipartEvent, MultipartRole } from '../../s3logs/multipart.ts';
+import { boundedKey, MAX_PARTITION_KEY_BYTES } from './key-limits.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
@@ -25,16 +25,14 @@ export const UPLOAD_EVENT = {
   },
 } as const;
 
-// Partition keys take 2048 bytes; a URL-encoded S3 key can take more.
-const MAX_PK_BYTES = 1024;
+// Partition keys take 2048 bytes; a URL-encoded S3 key can take more. Half of it leaves room.
+const MAX_PK_BYTES = MAX_PARTITION_KEY_BYTES / 2;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** All logged multipart requests of one object. */
 export function uploadEventsKey(bucket: string, loggedKey: string): string {
-  const pk = `${UPLOAD_EVENT.prefix}${bucket}#${loggedKey}`;
-  if (Buffer.byteLength(pk) <= MAX_PK_BYTES) return pk;
-  return `${UPLOAD_EVENT.prefix}${bucket}#sha256:${createHash('sha256').update(loggedKey).digest('hex')}`;
+  return boundedKey(`${UPLOAD_EVENT.prefix}${bucket}#`, loggedKey, MAX_PK_BYTES);
 }
 
 /** Request ids are unique; the time first makes a partition read back oldest first. */
