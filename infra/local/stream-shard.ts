@@ -123,7 +123,10 @@ class ShardReader {
         return undefined;
       }
       if (name === 'TrimmedDataAccessException') {
-        w.log('warn', 'records older than the stream retention were trimmed before they were read', extra);
+        // DynamoDB Local answers a LATEST iterator on a shard without records so; nothing was trimmed, and the shard is read from its start.
+        const emptyAtLatest = w.startAt === 'LATEST' && !this.fromTrimHorizon && this.lastSequenceNumber === undefined;
+        if (emptyAtLatest) w.log('info', 'the shard has no records to start at LATEST from: reading it from TRIM_HORIZON', extra);
+        else w.log('warn', 'records older than the stream retention were trimmed before they were read', extra);
         this.lastSequenceNumber = undefined;
         this.fromTrimHorizon = true;
         return undefined;

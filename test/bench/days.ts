@@ -88,6 +88,9 @@ export async function loadDay(o: LoadDayOptions): Promise<LoadedDay> {
     try {
       await batchPutAll(clients.doc, config.executionTable, items as unknown as Record<string, unknown>[], 8);
       await pipeline.poller.waitForIdle(15 * 60_000);
+      // A heartbeat round captured after the day ended: the evidence the digest needs to read the summary.
+      await pipeline.heartbeat();
+      await pipeline.poller.waitForIdle(15 * 60_000);
       if (pipeline.poller.stats.recordsFailed > 0) throw new Error(`${pipeline.poller.stats.recordsFailed} records went to the on-failure destination`);
     } finally {
       await pipeline.stop();

@@ -8,6 +8,7 @@ import { loadDigestConfig } from '../../shared/settings/components.ts';
 import { digestDeps } from '../../shared/digest/deps.ts';
 import { runDigest } from '../../shared/digest/run-digest.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
+import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
 
 export interface E2eInput {
   readonly mode: 'digest' | 'baseline';
@@ -37,7 +38,8 @@ const clients = createClients({
   credentials: LOCAL_CREDENTIALS,
   endpoints: { dynamodb: input.endpoints.dynamodb, ses: input.endpoints.ses },
 });
-const deps = digestDeps(clients, config);
+// The local stack recovers dropped ranges inline: no queue holds any.
+const deps = digestDeps(clients, config, { drops: INLINE_DROPS });
 if (input.mode === 'baseline') {
   await send({ wall_ms: 0, max_rss_kb: process.resourceUsage().maxRSS });
 } else {

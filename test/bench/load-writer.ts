@@ -1,7 +1,7 @@
 /**
  * A writer process for the capture measurement: puts execution-log items at
  * a fixed rate (open loop: a slow answer does not slow the schedule down),
- * with the realistic FAILED share and one burst, and records when each FAILED
+ * with the realistic FAILED share and at most one burst, and records when each FAILED
  * item's write was acknowledged. Bundled and run as a child of the benchmark.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +16,8 @@ export interface WriterInput {
   readonly ratePerS: number;
   readonly durationS: number;
   readonly failedShare: number;
-  readonly burst: { readonly atS: number; readonly forS: number; readonly share: number };
+  /** A stretch at a higher FAILED share; none when absent. */
+  readonly burst?: { readonly atS: number; readonly forS: number; readonly share: number };
   readonly seed: number;
 }
 
@@ -45,8 +46,9 @@ let seq = 0;
 let failedWritten = 0;
 
 function item(elapsedS: number): Record<string, unknown> {
-  const inBurst = elapsedS >= input.burst.atS && elapsedS < input.burst.atS + input.burst.forS;
-  const failed = rng() < (inBurst ? input.burst.share : input.failedShare);
+  const burst = input.burst;
+  const inBurst = burst !== undefined && elapsedS >= burst.atS && elapsedS < burst.atS + burst.forS;
+  const failed = rng() < (inBurst ? burst.share : input.failedShare);
   const proc = procs[Math.floor(rng() * procs.length)]!;
   const runId = `run-load-${input.seed}-${String(seq++).padStart(7, '0')}`;
   return {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE]
 
-  --quick      days of 1,000 and 10,000 failures, shorter load and fewer rounds (about two minutes)
+  --quick      days of 1,000 and 10,000 failures, shorter loads and fewer rounds (about five minutes)
   --publish    also write the results to test/bench/results/ (tracked by git, shown in the README);
                full runs only
   --json FILE  also write the results as JSON to FILE

@@ -1,5 +1,6 @@
 import { US_EAST_1_PRICES } from './cost.ts';
 import { int, mb, num, textTable, usd, x } from './format.ts';
+import { renderCaptureFaults } from './report-faults.ts';
 import type { BenchResults } from './results.ts';
 import { ratio } from './stats.ts';
 
@@ -68,7 +69,8 @@ export function renderReport(r: BenchResults): string {
 
   const c = r.capture_settings;
   h(
-    `Capture: ${int(c.rate_per_s)} writes/s for ${c.duration_s} s, ${pct(c.failed_share)} FAILED, a ${c.burst.for_s} s burst at ${pct(c.burst.failed_share)} FAILED from ${c.burst.at_s} s; ` +
+    `Capture: ${int(c.rate_per_s)} writes/s for ${c.duration_s} s, ${pct(c.failed_share)} FAILED, ` +
+      `${c.burst ? `a ${c.burst.for_s} s burst at ${pct(c.burst.failed_share)} FAILED from ${c.burst.at_s} s` : 'no burst'}; ` +
       `local mapping batch ${c.mapping.batchSize}, window ${c.mapping.maxBatchingWindowMs} ms, poll ${c.mapping.pollIntervalMs} ms`,
   );
   const caps = [r.capture_before, r.capture, r.capture_no_window].filter((x) => x !== null);
@@ -95,6 +97,11 @@ export function renderReport(r: BenchResults): string {
     '  timestamps to the minute). The deployed mapping waits up to 5 s to fill a batch, so on AWS a lone failure is captured in about',
     '  5 s plus the write; a burst fills batches of 100 and goes faster.',
   );
+  if (r.capture_faults) {
+    const faults = renderCaptureFaults(r.capture_faults);
+    h(faults.title);
+    out.push(...faults.lines);
+  }
 
   h('End to end: one digest per day size, each run in a fresh process, email through the SES emulator (no attachment yet: 0 B)');
   const e2eRows = [...r.e2e, ...r.e2e_gsi].sort((a, b) => a.failures - b.failures || (a.source === 'summary' ? -1 : 1));

@@ -1,5 +1,6 @@
 import type { BundleRow } from './bundles.ts';
 import type { CaptureLoad, CaptureRow } from './capture.ts';
+import type { CaptureFaultsResult } from './capture-faults.ts';
 import type { CostEstimate } from './cost.ts';
 import type { DigestReadRow, ScanFullDayRow } from './digest-read.ts';
 import type { E2eCappedRow, E2eRow } from './e2e.ts';
@@ -49,6 +50,8 @@ export interface BenchResults {
     readonly mapping: { readonly batchSize: number; readonly maxBatchingWindowMs: number; readonly pollIntervalMs: number };
     readonly drain_records: number;
   };
+  /** The current consumer under a sustained load and a drain, without and with summary-write faults, side by side. */
+  readonly capture_faults: CaptureFaultsResult | null;
   readonly e2e: readonly E2eRow[];
   readonly e2e_gsi: readonly E2eRow[];
   readonly e2e_baseline_rss_mb: number;

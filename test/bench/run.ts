@@ -4,8 +4,9 @@
  * Starts its own DynamoDB Local and SES emulator, loads report days of
  * 1,000, 10,000 and 100,000 failures (quick: the first two), and measures
  * side by side on the same data in the same run: the digest read three ways,
- * capture lag and throughput under a sustained write load, the digest end to
- * end, the Lambda bundles, and the monthly cost on paper. Prints a table,
+ * capture lag and throughput under a sustained write load, the same without
+ * and with summary-write faults on the consumer, the digest end to end, the
+ * Lambda bundles, and the monthly cost on paper. Prints a table,
  * writes latest.json and digest-read.svg to test/bench/out/, and with
  * --publish (full runs only) to the tracked test/bench/results/ as well.
  */
@@ -16,6 +17,7 @@ import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
 import { reportDayOf, addDays } from '../../shared/time/report-day.ts';
 import { bundle, measureBundles, PROJECT_ROOT } from './bundles.ts';
 import { LOCAL_MAPPING, measureCapture, type CaptureLoad, type CaptureRow } from './capture.ts';
+import { measureCaptureFaults, type CaptureFaultsPlan } from './capture-faults.ts';
 import { logLogChart } from './chart.ts';
 import { monthlyCost, US_EAST_1_PRICES, type CostEstimate } from './cost.ts';
 import { loadDay, type LoadedDay } from './days.ts';
@@ -32,6 +34,8 @@ import { evaluateTargets } from './targets.ts';
 const TZ = 'Europe/Paris';
 /** "A few percent FAILED": the share the benchmark days and the load use. */
 const FAILED_SHARE = 0.03;
+/** The load under faults is a failure storm: a steady 10% FAILED, no burst, so every second carries the same share. */
+const STORM_FAILED_SHARE = 0.1;
 /** What the stack deploys: STREAM_MAPPING, infra/stack/stream-consumer.ts (default memory) and infra/stack/digest.ts. */
 const DEPLOYED = {
   batchingWindowS: STREAM_MAPPING.maximumBatchingWindowInSeconds,
@@ -56,6 +60,7 @@ interface Plan {
   readonly importRuns: number;
   readonly load: CaptureLoad;
   readonly drainRecords: number;
+  readonly faults: CaptureFaultsPlan;
 }
 
 const PLANS: Record<'full' | 'quick', Plan> = {
@@ -70,6 +75,9 @@ const PLANS: Record<'full' | 'quick', Plan> = {
     importRuns: 5,
     load: { rate_per_s: 1_000, duration_s: 30, failed_share: FAILED_SHARE, burst: { at_s: 12, for_s: 5, failed_share: 0.4 } },
     drainRecords: 10_000,
+    // Under faults the mapping settles a batch in about twenty invocations, so the
+    // backlog is smaller than the one above: it still fills fifty batches.
+    faults: { load: { rate_per_s: 1_000, duration_s: 60, failed_share: STORM_FAILED_SHARE }, drainRecords: 5_000, seed: 1 },
   },
   quick: {
     sizes: [
@@ -79,6 +87,7 @@ const PLANS: Record<'full' | 'quick', Plan> = {
     importRuns: 3,
     load: { rate_per_s: 1_000, duration_s: 10, failed_share: FAILED_SHARE, burst: { at_s: 4, for_s: 3, failed_share: 0.4 } },
     drainRecords: 3_000,
+    faults: { load: { rate_per_s: 1_000, duration_s: 15, failed_share: STORM_FAILED_SHARE }, drainRecords: 1_000, seed: 1 },
   },
 };
 
@@ -137,6 +146,7 @@ async function run(options: BenchOptions): Promise<number> {
       captures[run.key] = row;
       log(`  lag p50 ${num(row.lag_p50_ms)} ms, p99 ${num(row.lag_p99_ms)} ms at ${num(row.writes_per_s)} writes/s${run.drain > 0 ? `; drain ${num(row.records_per_s)} records/s` : ''}`);
     }
+    const captureFaults = await measureCaptureFaults(captureCtx, plan.faults);
 
     const today = reportDayOf(Date.now(), TZ);
     const days: LoadedDay[] = [];
@@ -279,6 +289,7 @@ async function run(options: BenchOptions): Promise<number> {
       capture_before: captures.sequential ?? null,
       capture_no_window: captures.noWindow ?? null,
       capture_settings: { ...plan.load, mapping: LOCAL_MAPPING, drain_records: plan.drainRecords },
+      capture_faults: captureFaults,
       e2e,
       e2e_gsi: e2eGsi,
       e2e_baseline_rss_mb: baselineMb,
@@ -286,7 +297,7 @@ async function run(options: BenchOptions): Promise<number> {
       bundles: Object.fromEntries(bundleRows.map((b) => [b.name, b.bytes])),
       bundle_details: bundleRows,
       cost: { prices: { ...US_EAST_1_PRICES }, assumptions, estimates },
-      targets: evaluateTargets(reads, capture, e2e, capped),
+      targets: evaluateTargets(reads, capture, e2e, capped, captureFaults),
       elapsed_s: (performance.now() - began) / 1000,
     };
 

@@ -1,7 +1,8 @@
 import type { CaptureRow } from './capture.ts';
+import type { CaptureFaultsResult } from './capture-faults.ts';
 import type { DigestReadRow } from './digest-read.ts';
 import type { E2eCappedRow, E2eRow } from './e2e.ts';
-import { num } from './format.ts';
+import { int, num } from './format.ts';
 import type { TargetRow } from './results.ts';
 
 /** The issue's targets, measured by the benchmark. */
@@ -10,12 +11,20 @@ export const TARGETS = {
   wallShare: 0.25,
   lagP99Ms: 1000,
   lagAtWritesPerS: 1000,
+  /** The share of summary-write attempts the capture-under-faults run fails. */
+  summaryWriteFaults: 0.2,
   digestMs: 10_000,
   digestMb: 256,
   atFailures: 100_000,
 } as const;
 
-export function evaluateTargets(reads: readonly DigestReadRow[], capture: CaptureRow, e2e: readonly E2eRow[], capped?: E2eCappedRow | null): TargetRow[] {
+export function evaluateTargets(
+  reads: readonly DigestReadRow[],
+  capture: CaptureRow,
+  e2e: readonly E2eRow[],
+  capped?: E2eCappedRow | null,
+  faults?: CaptureFaultsResult | null,
+): TargetRow[] {
   const at = TARGETS.atFailures;
   const row = (method: string) => reads.find((r) => r.failures === at && r.method === method);
   const summary = row('summary');
@@ -61,6 +70,8 @@ export function evaluateTargets(reads: readonly DigestReadRow[], capture: Captur
             : `missed by ${num(capture.lag_p99_ms - TARGETS.lagP99Ms)} ms`,
   });
 
+  out.push(captureFaultsTarget(faults ?? null));
+
   const design = e2e.find((r) => r.failures === at && r.source === 'summary');
   const timeTarget = `${at.toLocaleString('en-US')}-failure digest within ${TARGETS.digestMs / 1000} s`;
   const memTarget = `${at.toLocaleString('en-US')}-failure digest within ${TARGETS.digestMb} MB`;
@@ -87,4 +98,44 @@ export function evaluateTargets(reads: readonly DigestReadRow[], capture: Captur
     out.push(notMeasured(timeTarget), notMeasured(memTarget));
   }
   return out;
+}
+
+/**
+ * Nothing lost and nothing doubled through the load and the drain of the run
+ * with faults on. A run in which no write failed, or whose writer fell short
+ * of the load, proves nothing, so it does not meet the target either.
+ */
+export function captureFaultsTarget(result: CaptureFaultsResult | null): TargetRow {
+  const run = result?.runs.find((r) => r.summary_write_fault_rate > 0);
+  const rate = run?.summary_write_fault_rate ?? TARGETS.summaryWriteFaults;
+  // As the issue says it: 20%, not 20.0%.
+  const target = `under ${Number((rate * 100).toFixed(1))}% summary-write faults: nothing lost, nothing doubled`;
+  if (!result || !run) return { target, measured: 'not measured', met: null, detail: 'no capture run under faults' };
+  const phases = run.drain ? [run.load, run.drain] : [run.load];
+  const total = (pick: (p: (typeof phases)[number]) => number) => phases.reduce((s, p) => s + pick(p), 0);
+  const lost = total((p) => p.lost);
+  const doubled = total((p) => p.doubled);
+  const injected = total((p) => p.faults_injected);
+  const attempts = total((p) => p.summary_write_attempts);
+  const onFailure = total((p) => p.on_failure_records);
+  const asked = result.settings.rate_per_s;
+  const rateOk = run.load.writes_per_s >= asked * 0.95;
+  const share = attempts === 0 ? 0 : injected / attempts;
+  return {
+    target,
+    measured:
+      `${int(lost)} lost, ${int(doubled)} doubled of ${int(total((p) => p.failed_written))} FAILED writes at ${num(run.load.writes_per_s)} writes/s; ` +
+      `${int(injected)} of ${int(attempts)} summary-write attempts failed (${num(share * 100)}%)`,
+    met: lost === 0 && doubled === 0 && injected > 0 && rateOk,
+    detail:
+      lost > 0
+        ? `missed: ${int(lost)} FAILED writes are not in the summary (${int(onFailure)} records reached the on-failure handler)`
+        : doubled > 0
+          ? `missed: ${int(doubled)} summary entries beyond one per FAILED write`
+          : injected === 0
+            ? 'not reached: no summary write failed'
+            : !rateOk
+              ? `not reached: the writer sustained only ${num(run.load.writes_per_s)} of ${int(asked)} writes/s`
+              : 'met',
+  };
 }
