@@ -93,6 +93,7 @@ class ShardReader {
   private iterator: string | undefined;
   private lastSequenceNumber: string | undefined;
   private fromTrimHorizon = false;
+  private readAny = false;
   private failures = 0;
 
   constructor(private readonly w: ShardWorker) {}
@@ -107,6 +108,7 @@ class ShardReader {
         { abortSignal: w.signal },
       );
       const records = out.Records ?? [];
+      if (records.length > 0) this.readAny = true;
       const lastRecord = records[records.length - 1];
       if (lastRecord?.dynamodb?.SequenceNumber) this.lastSequenceNumber = lastRecord.dynamodb.SequenceNumber;
       this.iterator = out.NextShardIterator ?? undefined;
@@ -123,9 +125,8 @@ class ShardReader {
         return undefined;
       }
       if (name === 'TrimmedDataAccessException') {
-        // DynamoDB Local answers a LATEST iterator on a shard without records so; nothing was trimmed, and the shard is read from its start.
-        const emptyAtLatest = w.startAt === 'LATEST' && !this.fromTrimHorizon && this.lastSequenceNumber === undefined;
-        if (emptyAtLatest) w.log('info', 'the shard has no records to start at LATEST from: reading it from TRIM_HORIZON', extra);
+        // DynamoDB Local answers so for a shard that has no records yet: nothing was trimmed, and the shard is read from its start.
+        if (this.lastSequenceNumber === undefined && !this.readAny) w.log('info', 'the shard has no records yet: reading it from TRIM_HORIZON', extra);
         else w.log('warn', 'records older than the stream retention were trimmed before they were read', extra);
         this.lastSequenceNumber = undefined;
         this.fromTrimHorizon = true;

@@ -87,6 +87,9 @@ export interface TestPipeline extends Pipeline {
   settle(timeoutMs?: number): Promise<void>;
 }
 
+/** Heartbeat rounds `settle` tries before it gives up. */
+const SETTLE_ROUNDS = 5;
+
 /**
  * The local pipeline on this run's DynamoDB Local, quick to react and quiet,
  * without the schedule, its status lines going to `options.log` if given.
@@ -118,7 +121,15 @@ export async function startTestPipeline(
       onFailureFile,
       async settle(timeoutMs = 60_000) {
         await pipeline.poller.waitForIdle(timeoutMs);
-        await pipeline.heartbeat();
+        // A round can fail under injected faults; the schedule's next firing is another round, so try again.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await pipeline.heartbeat();
+            break;
+          } catch (error) {
+            if (attempt === SETTLE_ROUNDS) throw error;
+          }
+        }
         await pipeline.poller.waitForIdle(timeoutMs);
       },
       async stop() {
