@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { resolveDigestTarget, type DigestEvent } from '../../shared/digest/request.ts';
-import { runDigest, type DigestDeps } from '../../shared/digest/run-digest.ts';
+import { runDigest, UNSENT_STATUSES, type DigestDeps } from '../../shared/digest/run-digest.ts';
 
 export interface DigestResponse {
   readonly date: string;
@@ -15,12 +15,28 @@ export interface DigestResponse {
   readonly messageId?: string;
 }
 
-export type DigestHandler = (event: DigestEvent) => Promise<DigestResponse>;
+/** The day's email is not out: thrown so that Lambda retries the run, then hands it to the dead-letter queue and its alarm. */
+export class DigestNotSentError extends Error {
+  constructor(date: string, tz: string, status: string, reason: string | undefined) {
+    super(`the digest for ${date} (${tz}) was not sent: ${status}${reason ? `: ${reason}` : ''}`);
+    this.name = 'DigestNotSentError';
+  }
+}
+
+/** What the handler reads of Lambda's context. */
+export interface DigestContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type DigestHandler = (event: DigestEvent, context?: DigestContext) => Promise<DigestResponse>;
 
 export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logger: Logger): DigestHandler {
-  return async (event) => {
+  return async (event, context) => {
     const target = resolveDigestTarget(event, config.reportTz, deps.clock());
-    const outcome = await runDigest(deps, {
+    // The claim on the day lasts as long as this invocation can: Lambda ends it at its timeout.
+    const deadline = context ? deps.clock() + context.getRemainingTimeInMillis() : undefined;
+    const run = deadline === undefined ? deps : { ...deps, deadlineMs: () => Math.min(deadline, deps.deadlineMs()) };
+    const outcome = await runDigest(run, {
       ...target,
       from: config.sesFrom,
       to: config.sesTo,
@@ -36,6 +52,10 @@ export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logg
       unreadable: outcome.report.unreadable,
       ...(outcome.messageId ? { messageId: outcome.messageId } : {}),
     };
+    if (UNSENT_STATUSES.has(outcome.status)) {
+      logger.error('Digest not sent', { ...response, reason: outcome.reason, scheduledTime: event?.scheduledTime, attempt: event?.attempt });
+      throw new DigestNotSentError(response.date, response.tz, outcome.status, outcome.reason);
+    }
     logger.info('Digest run', { ...response, scheduledTime: event?.scheduledTime, attempt: event?.attempt });
     return response;
   };

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
-import { runDigest, type DigestOutcome } from '../../shared/digest/run-digest.ts';
+import { runDigest, UNSENT_STATUSES, type DigestOutcome } from '../../shared/digest/run-digest.ts';
 import { completenessView } from '../../shared/evidence/completeness.ts';
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { loadDigestConfig } from '../../shared/settings/components.ts';
@@ -13,6 +13,8 @@ import { confirmRange } from './confirm-range.ts';
 import { cliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { faultCountsLine, faultPlanOf, injectFaultPlan, type FaultFlags } from './fault-options.ts';
+
+type DigestParts = Pick<DigestOutcome, 'report' | 'email'>;
 
 export interface Io {
   out(line: string): void;
@@ -75,7 +77,7 @@ function digestJson(o: DigestOutcome): string {
   });
 }
 
-async function writeParts(dir: string, o: DigestOutcome): Promise<string[]> {
+async function writeParts(dir: string, o: DigestParts): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const parts = [
     { path: join(dir, 'report.txt'), body: o.email.text },
@@ -94,7 +96,11 @@ function statusLine(o: DigestOutcome): string {
     case 'already-sent':
       return `not sent ${what}: the digest for this day was already sent (message id ${o.messageId}); --force sends it again`;
     case 'in-progress':
-      return `not sent ${what}: another run is sending this day's digest right now`;
+      return `not sent ${what}: ${o.reason}; this run fails so that it can be tried again`;
+    case 'in-doubt':
+      return `not sent ${what}: the day is in doubt, ${o.reason}; check the mailbox, then \`digest --date ${window.date} --force\` sends it again`;
+    case 'failed':
+      return `not sent ${what}: ${o.reason}`;
     case 'dry-run':
       return `dry run ${what}: nothing sent`;
     case 'skipped-empty':
@@ -121,12 +127,13 @@ export async function digestCommand(
       dryRun: opts.dryRun === true,
       sendEmpty: ctx.config.sendEmpty,
       ...(opts.source ? { source: opts.source } : {}),
+      // Written before anything is sent: an unwritable folder stops the run with nothing sent.
+      ...(opts.out ? { beforeSend: async (prepared: DigestParts) => { for (const path of await writeParts(opts.out!, prepared)) io.err(`wrote ${path}`); } } : {}),
     });
-    if (opts.out) for (const path of await writeParts(opts.out, outcome)) io.err(`wrote ${path}`);
     if (opts.json) io.out(digestJson(outcome));
     else if (opts.dryRun && !opts.out) io.out(outcome.email.text);
     io.err(statusLine(outcome));
-    return 0;
+    return UNSENT_STATUSES.has(outcome.status) ? 1 : 0;
   } finally {
     if (faults) io.err(faultCountsLine(faults));
     destroyClients(ctx.clients);
@@ -151,6 +158,7 @@ export async function reprocessCommand(
   try {
     const tz = ctx.config.reportTz;
     const started = Date.now();
+    let unsent = 0;
     await rebuildRange(ctx.deps, opts.from, opts.to, tz, async (day, i, total) => {
       // The result first: once stdout is gone, nothing more of this day is said or done.
       const { complete, why, ...counts } = day;
@@ -168,11 +176,13 @@ export async function reprocessCommand(
           sendEmpty: ctx.config.sendEmpty,
         });
         io.err(statusLine(outcome));
+        if (UNSENT_STATUSES.has(outcome.status)) unsent += 1;
       }
     });
     showProgress(io, '');
     io.err(`reprocess done: ${days} day${days === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
+    if (unsent > 0) io.err(`${unsent} day${unsent === 1 ? "'s digest was" : "s' digests were"} not sent`);
+    return unsent > 0 ? 1 : 0;
   } finally {
     destroyClients(ctx.clients);
   }

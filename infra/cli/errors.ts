@@ -15,7 +15,11 @@ const USER_ERRORS = new Set([
   'FaultSpecError',
   'FaultsNotLocalError',
   'ResourceNotFoundException',
+  'DayNotOverError',
 ]);
+
+/** Errors of a run that went wrong for a reason the message says in full: one line, exit 1. */
+const RUN_ERRORS = new Set(['ClaimLostError']);
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -49,6 +53,7 @@ export function describeError(e: unknown): DescribedError {
     return { message: `${e.message} (check ${names.join(', ')} and the endpoint)`, exitCode: 1 };
   }
   if (USER_ERRORS.has(e.name)) return { message: e.message, exitCode: 2 };
+  if (RUN_ERRORS.has(e.name)) return { message: e.message, exitCode: 1 };
   // Asked for with --fault: the error is the point, its stack is not.
   if (isInjectedFault(e)) return { message: `${e.name}: ${e.message}`, exitCode: 1 };
   return { message: e.stack ?? e.message, exitCode: 1 };

@@ -24,7 +24,9 @@ export function createClients(options: ClientOptions = {}): Clients {
   return {
     ...createDynamoClients(options),
     streams: createStreamsClient(options),
-    ses: new SESv2Client({ ...base, ...endpointConfig(endpoints?.ses) }),
+    // One attempt per call: SES keeps no idempotency token, so a SendEmail the SDK retried by itself could go out twice.
+    // Whether to call again is the send ledger's decision (shared/digest/deliver.ts).
+    ses: new SESv2Client({ ...base, ...endpointConfig(endpoints?.ses), maxAttempts: 1 }),
     // Path-style when pointed at an endpoint: local S3 stand-ins have no per-bucket host names.
     s3: new S3Client({ ...base, ...endpointConfig(endpoints?.s3), ...(endpoints?.s3 ? { forcePathStyle: true } : {}) }),
     sqs: new SQSClient({ ...base, ...endpointConfig(endpoints?.sqs) }),

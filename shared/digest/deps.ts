@@ -2,6 +2,7 @@ import type { Clients } from '../aws/clients.ts';
 import { sesMailer } from '../email/mailer.ts';
 import { sqsDropQueue, unknownDrops, type DropQueue } from '../evidence/drop-queue.ts';
 import { EvidenceStore } from '../evidence/store.ts';
+import { SendLedger } from '../ledger/send-ledger.ts';
 import { nameOf } from '../settings/read.ts';
 import type { DigestConfig } from '../settings/components.ts';
 import { SummaryStore } from '../summary/store.ts';
@@ -12,6 +13,8 @@ export interface DigestDepsOptions {
   readonly clock?: () => number;
   /** Where dropped stream ranges wait; by default the queues of the configuration, or unknown without them. */
   readonly drops?: DropQueue;
+  /** When this run is done or gone (a Lambda's remaining time); by default the configured send timeout from each call. */
+  readonly deadlineMs?: () => number;
 }
 
 /** The digest's collaborators for one configuration: the Lambda, the CLI and the local stack build them alike. */
@@ -21,6 +24,7 @@ export function digestDeps(clients: Clients, config: DigestConfig, options: Dige
     (config.onFailureQueueUrls.length > 0
       ? sqsDropQueue(clients.sqs, config.onFailureQueueUrls)
       : unknownDrops(`${nameOf('onFailureQueueUrls', 'env')} is not set`));
+  const clock = options.clock ?? Date.now;
   return {
     store: new SummaryStore(clients.doc, config.summaryTable, config.retentionDays),
     evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays),
@@ -29,7 +33,9 @@ export function digestDeps(clients: Clients, config: DigestConfig, options: Dige
     executionTable: config.executionTable,
     gsiName: config.gsiName,
     mailer: sesMailer(clients.ses),
-    clock: options.clock ?? Date.now,
+    ledger: new SendLedger(clients.doc, config.summaryTable),
+    clock,
+    deadlineMs: options.deadlineMs ?? (() => clock() + config.sendTimeoutSeconds * 1000),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     captureWaitMs: config.captureWaitSeconds * 1000,
   };

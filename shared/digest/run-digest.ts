@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Mailer } from '../email/mailer.ts';
+import type { SendLedger } from '../ledger/send-ledger.ts';
 import { describeCompleteness } from '../evidence/completeness.ts';
 import { queryFailedInWindow } from '../source/gsi.ts';
 import { dayWindow } from '../time/report-day.ts';
@@ -7,13 +8,18 @@ import { renderEmail, type RenderedEmail } from './render.ts';
 import { buildReport, type DigestReport } from './report.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 import { countUnreadable } from './unreadable-count.ts';
+import { deliver } from './deliver.ts';
 
 export interface DigestDeps extends SourceDeps {
   readonly dynamodb: DynamoDBClient;
   readonly executionTable: string;
   readonly gsiName: string;
   readonly mailer: Mailer;
+  readonly ledger: SendLedger;
   readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** The time by which this run is done or gone: how long its claim on a day lasts. */
+  readonly deadlineMs: () => number;
 }
 
 export interface DigestOptions {
@@ -21,7 +27,7 @@ export interface DigestOptions {
   readonly tz: string;
   readonly from: string;
   readonly to: readonly string[];
-  /** Send even when a sent-marker says the day went out. @default false */
+  /** Send even when the ledger says the day went out or is in doubt; never over a live claim. @default false */
   readonly force?: boolean;
   /** Build the report, send nothing, touch no marker. @default false */
   readonly dryRun?: boolean;
@@ -29,19 +35,31 @@ export interface DigestOptions {
   readonly sendEmpty?: boolean;
   /** Read this source whatever the coverage says (tests, benchmark). */
   readonly source?: 'summary' | 'gsi';
+  /** Runs once the email is rendered, before the day is claimed: what can fail here sends nothing (`--out`). */
+  readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail }) => Promise<void>;
 }
 
-export type DigestStatus = 'sent' | 'already-sent' | 'in-progress' | 'dry-run' | 'skipped-empty';
+export type DigestStatus = 'sent' | 'already-sent' | 'in-progress' | 'in-doubt' | 'failed' | 'dry-run' | 'skipped-empty';
+
+/** The statuses that are not the day's email out (or deliberately not sent): a run ending so has failed. */
+export const UNSENT_STATUSES: ReadonlySet<DigestStatus> = new Set(['in-progress', 'in-doubt', 'failed']);
 
 export interface DigestOutcome {
   readonly status: DigestStatus;
   readonly report: DigestReport;
   readonly email: RenderedEmail;
   readonly messageId?: string;
+  /** Why the day is in doubt or failed, or when another run's claim lapses. */
+  readonly reason?: string;
 }
 
-// Longer than any send takes; a crashed run's claim frees itself after this.
-const SEND_LEASE_MS = 10 * 60_000;
+/** A digest was asked for a day that has not ended: it would be partial, and would seal the day. */
+export class DayNotOverError extends Error {
+  constructor(date: string, tz: string, endMs: number) {
+    super(`${date} (${tz}) is not over until ${new Date(endMs).toISOString()}: its digest is sent after the day ends; --dry-run shows what it holds so far`);
+    this.name = 'DayNotOverError';
+  }
+}
 
 /** Reads one report day from the best complete source and builds its report. */
 export async function buildDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<DigestReport> {
@@ -72,27 +90,38 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
   });
 }
 
-/** One email per report day: claim the day, send, confirm; give the claim back if sending fails. */
+/**
+ * One email per report day, through the send ledger (`deliver`). A day that
+ * has not ended is never sent: only a dry run may preview it.
+ */
 export async function runDigest(deps: DigestDeps, options: DigestOptions): Promise<DigestOutcome> {
+  const window = dayWindow(options.date, options.tz);
+  if (!options.dryRun && window.end_ms > deps.clock()) throw new DayNotOverError(window.date, window.tz, window.end_ms);
   const report = await buildDigest(deps, options.date, options.tz, options.source);
   const email = renderEmail(report);
   const { tz, date } = report.window;
+  await options.beforeSend?.({ report, email });
   if (options.dryRun) return { status: 'dry-run', report, email };
   if (report.count === 0 && report.unreadable === 0 && options.sendEmpty === false) {
     return { status: 'skipped-empty', report, email };
   }
 
-  const claim = await deps.store.claimSend(tz, date, deps.clock(), SEND_LEASE_MS, options.force === true);
-  if (claim.kind === 'already-sent') return { status: 'already-sent', report, email, messageId: claim.messageId };
-  if (claim.kind === 'in-progress') return { status: 'in-progress', report, email };
-
-  let messageId: string;
-  try {
-    messageId = await deps.mailer.send({ from: options.from, to: options.to, ...email });
-  } catch (e) {
-    await deps.store.releaseSend(tz, date, claim.token);
-    throw e;
+  const d = await deliver(deps, {
+    tz,
+    date,
+    email: { from: options.from, to: options.to, ...email },
+    force: options.force === true,
+    count: report.count,
+    source: report.source,
+  });
+  switch (d.status) {
+    case 'sent':
+    case 'already-sent':
+      return { status: d.status, report, email, messageId: d.messageId };
+    case 'in-progress':
+      return { status: d.status, report, email, reason: `another run holds the claim on this day until ${new Date(d.leaseUntilMs).toISOString()}` };
+    case 'in-doubt':
+    case 'failed':
+      return { status: d.status, report, email, reason: d.reason };
   }
-  await deps.store.confirmSend(tz, date, claim.token, { messageId, sentMs: deps.clock(), count: report.count, source: report.source });
-  return { status: 'sent', report, email, messageId };
 }

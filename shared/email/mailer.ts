@@ -8,9 +8,14 @@ export interface OutgoingEmail {
   readonly html: string;
 }
 
+export interface SendOptions {
+  /** Gives up waiting for the answer after this long; the message may still have been accepted. */
+  readonly timeoutMs?: number;
+}
+
 export interface Mailer {
-  /** Sends one email and returns the provider's message id. */
-  send(email: OutgoingEmail): Promise<string>;
+  /** Sends one email, in one call, and returns the provider's message id. */
+  send(email: OutgoingEmail, options?: SendOptions): Promise<string>;
 }
 
 export class EmailSendError extends Error {
@@ -22,7 +27,8 @@ export class EmailSendError extends Error {
 
 export function sesMailer(ses: SESv2Client): Mailer {
   return {
-    async send(email) {
+    async send(email, options = {}) {
+      const abortSignal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
       const out = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: email.from,
@@ -34,6 +40,7 @@ export function sesMailer(ses: SESv2Client): Mailer {
             },
           },
         }),
+        abortSignal ? { abortSignal } : {},
       );
       if (!out.MessageId) throw new EmailSendError('SES accepted the message but returned no MessageId');
       return out.MessageId;

@@ -20,7 +20,7 @@ function load<K extends SettingKey, R extends K = never>(env: Env, keys: readonl
 }
 
 const CAPTURE_KEYS = ['summaryTable', 'reportTz', 'retentionDays'] as const;
-const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty', 'captureWaitSeconds', 'onFailureQueueUrls'] as const;
+const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty', 'captureWaitSeconds', 'sendTimeoutSeconds', 'onFailureQueueUrls'] as const;
 const HEARTBEAT_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 'executionStreamArn'] as const;
 const S3_LOG_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 's3LogBuckets', 's3LogPrefixes', 's3LogOperations', 's3LogGraceHours'] as const;
 const MAIL_KEYS = ['sesFrom', 'sesTo'] as const;
@@ -43,6 +43,8 @@ export interface DigestConfig extends CaptureConfig {
   readonly sendEmpty: boolean;
   /** How long a finished day may wait for capture to show it complete. */
   readonly captureWaitSeconds: number;
+  /** How long a run may take to send; its claim on the day lapses then. */
+  readonly sendTimeoutSeconds: number;
   /** Where dropped stream ranges wait; empty where the digest cannot look (then no day is shown complete). */
   readonly onFailureQueueUrls: readonly string[];
 }
@@ -110,11 +112,14 @@ export function captureEnv(c: CaptureConfig): Record<string, string> {
 }
 
 /** The digest's environment. */
-export function digestEnv(c: Omit<DigestConfig, 'captureWaitSeconds'> & Partial<Pick<DigestConfig, 'captureWaitSeconds'>>): Record<string, string> {
-  const { summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo, reportAt, sendEmpty, captureWaitSeconds } = c;
+export function digestEnv(
+  c: Omit<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds'> & Partial<Pick<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds'>>,
+): Record<string, string> {
+  const { summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo, reportAt, sendEmpty, captureWaitSeconds, sendTimeoutSeconds } = c;
   return settingsEnv({
     ...{ summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo: [...sesTo], reportAt, sendEmpty },
     ...(captureWaitSeconds !== undefined && { captureWaitSeconds }),
+    ...(sendTimeoutSeconds !== undefined && { sendTimeoutSeconds }),
     onFailureQueueUrls: [...c.onFailureQueueUrls],
   });
 }

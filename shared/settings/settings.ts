@@ -100,6 +100,12 @@ export const SETTINGS = {
     check: check.wholeNumber(0, 600),
     hint: 'seconds a finished day may wait for capture to show it complete before the index is read',
   }),
+  sendTimeoutSeconds: setting({
+    env: 'SEND_TIMEOUT_SECONDS',
+    default: '60',
+    check: check.wholeNumber(5, 900),
+    hint: "seconds a digest run may take to send before its claim on the day lapses (a Lambda also stops at its own timeout)",
+  }),
   onFailureQueueUrls: setting({
     env: 'ON_FAILURE_QUEUE_URLS',
     default: '',

@@ -14,7 +14,6 @@ import { expr, namesOf, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
-import { claimItem, SENT_MARKER, sentFields, sentMarkerFromItem, sentMarkerKey, type SentInfo, type SentMarker } from './model/sent-marker.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
 
@@ -34,13 +33,7 @@ export interface EntryWrite {
 /** `superseded`: the entry already holds this record or a newer one of the same item, which stays. */
 export type EntryWriteOutcome = 'written' | 'superseded';
 
-export type ClaimResult =
-  | { readonly kind: 'claimed'; readonly token: string }
-  | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
-  | { readonly kind: 'in-progress'; readonly leaseUntilMs: number };
-
 const PK = SUMMARY_TABLE.partitionKey;
-const SENT = SENT_MARKER.attributes;
 const SEQ = DAY_ENTRY.attributes.sequence;
 const MARKED = DAY_STATE.attributes.incompleteMs;
 
@@ -177,62 +170,5 @@ export class SummaryStore {
     const item = rebuiltDayStateItem(tz, date, nowMs);
     if (seenMarkMs === undefined) return putIf(this.doc, this.tableName, item, expr`attribute_not_exists(${MARKED})`);
     return putIf(this.doc, this.tableName, item, expr`${MARKED} = :seen`, { ':seen': seenMarkMs });
-  }
-
-  /**
-   * Takes the right to send one day's email. SES has no idempotency token, so
-   * this conditional put is what makes a second firing, a retry or a parallel
-   * run send nothing. A claim left by a crashed run expires after its lease.
-   */
-  async claimSend(tz: string, date: string, nowMs: number, leaseMs: number, force: boolean): Promise<ClaimResult> {
-    const token = `${nowMs}-${Math.random().toString(36).slice(2, 10)}`;
-    const free = expr`attribute_not_exists(${PK}) OR (${SENT.state} = :sending AND ${SENT.leaseUntilMs} < :now)`;
-    const item = claimItem(tz, date, token, nowMs + leaseMs);
-    if (force) await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
-    else if (!(await putIf(this.doc, this.tableName, item, free, { ':sending': SENT_MARKER.states.sending, ':now': nowMs }))) {
-      const held = await this.getSentMarker(tz, date);
-      if (held?.state === 'sent') return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
-      return { kind: 'in-progress', leaseUntilMs: held?.leaseUntilMs ?? 0 };
-    }
-    return { kind: 'claimed', token };
-  }
-
-  async getSentMarker(tz: string, date: string): Promise<SentMarker | undefined> {
-    const item = await this.get(sentMarkerKey(tz, date));
-    return item ? sentMarkerFromItem(item) : undefined;
-  }
-
-  async confirmSend(tz: string, date: string, token: string, info: SentInfo): Promise<void> {
-    const set = setFields(sentFields(info));
-    const remove = expr`REMOVE ${SENT.leaseUntilMs}`;
-    const condition = expr`${SENT.claimToken} = :token`;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyItem(sentMarkerKey(tz, date)),
-        UpdateExpression: `${set.expression} ${remove.expression}`,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: namesOf(set, remove, condition),
-        ExpressionAttributeValues: { ...set.values, ':token': token },
-      }),
-    );
-  }
-
-  /** Gives the claim back after a failed send, so the next attempt may send. */
-  async releaseSend(tz: string, date: string, token: string): Promise<void> {
-    const condition = expr`${SENT.claimToken} = :token`;
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keyItem(sentMarkerKey(tz, date)),
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
   }
 }

@@ -376,6 +376,7 @@ describe('stack with a new execution-log table', () => {
         reportAt: c.reportAt,
         sendEmpty: c.sendEmpty,
         captureWaitSeconds: 180,
+        sendTimeoutSeconds: 60,
         onFailureQueueUrls: ['https://sqs.eu-west-1.amazonaws.com/123456789012/resolved-on_failure_queue_urls'],
       });
     });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
 import { destroyClients, type Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
-import { SummaryStore } from '../../shared/summary/store.ts';
+import { SendLedger } from '../../shared/ledger/send-ledger.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
@@ -13,18 +13,18 @@ import { dropTables, localStackEnv, mailbox, testClients, testConfig } from '../
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const KINDS = 'the kinds are summary-write, gsi-read, ses-throttle, ses-timeout, crash-after-send';
 // One report day per test that sends, so each has its own sent-marker.
-const DAYS = { throttled: '2026-11-02', crashed: '2026-11-03', calm: '2026-11-04' } as const;
+const DAYS = { throttled: '2026-11-02', crashed: '2026-11-03', calm: '2026-11-04', timedOut: '2026-11-05' } as const;
 
 let clients: Clients;
 let config: DigestConfig;
-let store: SummaryStore;
+let ledger: SendLedger;
 /** The variables a person exports for the local stack, pointed at this run's emulators; one SDK attempt per operation. */
 let localEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   clients = testClients();
   config = testConfig({ REPORT_TZ: 'UTC' });
-  store = new SummaryStore(clients.doc, config.summaryTable, config.retentionDays);
+  ledger = new SendLedger(clients.doc, config.summaryTable);
   localEnv = localStackEnv(config, { AWS_MAX_ATTEMPTS: '1', SES_FROM: config.sesFrom, SES_TO: config.sesTo.join(',') });
   await ensureLocalTables(clients.dynamodb, config);
   const items = Object.values(DAYS).map((date, i) => ({ pk: `etl-orders#run-${i}`, status: 'FAILED', event_ts: dayWindow(date, 'UTC').start_ms + 1, message: 'boom' }));
@@ -67,26 +67,61 @@ describe('a --fault that cannot be used: one line, exit 2, before anything start
   });
 });
 
-describe('digest --fault on the local stack', () => {
-  it('says which faults are on, fails the send as asked in one line (exit 1), and gives the day back', async () => {
-    const run = await runBinary(['digest', '--date', DAYS.throttled, '--fault', 'ses-throttle=1', '--fault-seed', '7'], { env: localEnv });
+describe('digest --fault on the local stack: the send ledger', () => {
+  const ledgerOf = (date: string) => ledger.get('UTC', date);
+  const json = (stdout: string) => JSON.parse(stdout) as { status: string };
+
+  it('ses-throttle=1: tries 3 times, sends nothing, records the day failed (exit 1); a run without faults then sends it once', async () => {
+    const run = await runBinary(['digest', '--date', DAYS.throttled, '--fault', 'ses-throttle=1', '--fault-seed', '7', '--json'], { env: localEnv });
     expect(lines(run.stderr)).toEqual([
       'faults on (local stack only; each rate is the share of SDK attempts that fail; seed 7, --fault-seed 7 repeats it): ses-throttle=1',
       '  ses-throttle=1: SendEmail answers TooManyRequestsException (HTTP 429, nothing sent)',
-      'faults injected: ses-throttle 1 of 1 attempt',
-      'failure-digest: TooManyRequestsException: Maximum sending rate exceeded. (injected by --fault ses-throttle)',
+      `not sent ${DAYS.throttled} (UTC): 1 failure from gsi: SendEmail failed 3 times without SES accepting the message: TooManyRequestsException: Maximum sending rate exceeded. (injected by --fault ses-throttle)`,
+      'faults injected: ses-throttle 3 of 3 attempts',
     ]);
+    expect(json(run.stdout).status).toBe('failed');
     expect(run.code).toBe(1);
     expect(await sentOn(DAYS.throttled)).toEqual([]);
-    expect(await store.getSentMarker('UTC', DAYS.throttled)).toBeUndefined();
+    expect(await ledgerOf(DAYS.throttled)).toMatchObject({ state: 'failed' });
+
+    const again = await runBinary(['digest', '--date', DAYS.throttled, '--json'], { env: localEnv });
+    expect(json(again.stdout).status).toBe('sent');
+    expect(await sentOn(DAYS.throttled)).toHaveLength(1);
   });
 
-  it('crash-after-send=1: SES has the email, the process is killed, and the sent-marker is left "sending"', async () => {
-    const run = await runBinary(['digest', '--date', DAYS.crashed, '--fault', 'crash-after-send=1'], { env: localEnv });
+  it('ses-timeout=1: SES has the email, the answer is lost: the day is in doubt (exit 1), and a second run sends nothing', async () => {
+    const run = await runBinary(['digest', '--date', DAYS.timedOut, '--fault', 'ses-timeout=1', '--json'], { env: localEnv });
+    expect(json(run.stdout).status).toBe('in-doubt');
+    expect(run.code).toBe(1);
+    expect(await ledgerOf(DAYS.timedOut)).toMatchObject({ state: 'in-doubt', reason: expect.stringMatching(/^SendEmail got no answer that shows SES refused the message \(TimeoutError: /) });
+    const again = await runBinary(['digest', '--date', DAYS.timedOut, '--json'], { env: localEnv });
+    expect(json(again.stdout).status).toBe('in-doubt');
+    expect(again.code).toBe(1);
+    expect(await sentOn(DAYS.timedOut)).toHaveLength(1);
+  });
+
+  it('crash-after-send=1: SES has the email and the process is killed; once its claim lapses, a rerun finds the day in doubt and sends nothing', async () => {
+    const env = { ...localEnv, SEND_TIMEOUT_SECONDS: '5' };
+    const run = await runBinary(['digest', '--date', DAYS.crashed, '--fault', 'crash-after-send=1'], { env });
     expect(run.signal).toBe('SIGKILL');
     expect(lines(run.stderr).at(-1)).toBe('failure-digest: SendEmail was accepted; this process is killed now (injected by --fault crash-after-send)');
     expect(await sentOn(DAYS.crashed)).toHaveLength(1);
-    expect(await store.getSentMarker('UTC', DAYS.crashed)).toMatchObject({ state: 'sending' });
+    expect(await ledgerOf(DAYS.crashed)).toMatchObject({ state: 'sending' });
+
+    // While the claim lasts, a rerun fails saying another run holds it.
+    const early = await runBinary(['digest', '--date', DAYS.crashed, '--json'], { env });
+    expect([json(early.stdout).status, early.code]).toEqual(['in-progress', 1]);
+    const marker = await ledgerOf(DAYS.crashed);
+    await new Promise((r) => setTimeout(r, Math.max(0, (marker as { leaseUntilMs: number }).leaseUntilMs - Date.now() + 100)));
+    const late = await runBinary(['digest', '--date', DAYS.crashed, '--json'], { env });
+    expect([json(late.stdout).status, late.code]).toEqual(['in-doubt', 1]);
+    expect(await ledgerOf(DAYS.crashed)).toMatchObject({ state: 'in-doubt', reason: expect.stringMatching(/^a run was sending it when its claim lapsed/) });
+    expect(await sentOn(DAYS.crashed)).toHaveLength(1);
+
+    // --force is the deliberate resend.
+    const forced = await runBinary(['digest', '--date', DAYS.crashed, '--force', '--json'], { env });
+    expect([json(forced.stdout).status, forced.code]).toEqual(['sent', 0]);
+    expect(await sentOn(DAYS.crashed)).toHaveLength(2);
   });
 
   it('crash-after-send=0: sends and confirms as without it', async () => {
@@ -94,7 +129,15 @@ describe('digest --fault on the local stack', () => {
     expect(run.code).toBe(0);
     expect(lines(run.stderr).slice(-2)).toEqual([expect.stringMatching(new RegExp(`^sent ${DAYS.calm} \\(UTC\\): 1 failure from gsi`)), 'faults injected: crash-after-send 0 of 1 attempt']);
     const [sent] = await sentOn(DAYS.calm);
-    expect(await store.getSentMarker('UTC', DAYS.calm)).toMatchObject({ state: 'sent', messageId: sent?.messageId });
+    expect(await ledgerOf(DAYS.calm)).toMatchObject({ state: 'sent', messageId: sent?.messageId });
+  });
+
+  it('refuses a day that is not over with one line (exit 2), sending nothing', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const run = await runBinary(['digest', '--date', today], { env: localEnv });
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr).at(-1)).toMatch(new RegExp(`^failure-digest: ${today} \\(UTC\\) is not over until .*: its digest is sent after the day ends; --dry-run shows what it holds so far$`));
+    expect(await sentOn(today)).toEqual([]);
   });
 });
 

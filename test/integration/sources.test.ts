@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
@@ -12,6 +13,7 @@ import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { reportDayOf } from '../../shared/time/report-day.ts';
 import { generateDay } from '../../infra/local/demo-data.ts';
+import { createDigestHandler } from '../../functions/digest/handler.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import { freePort } from '../../infra/local/free-port.ts';
@@ -102,9 +104,9 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     expect(report.unreadable).toBe(1);
   });
 
-  it('sends exactly once when two runs race, and again only with force', async () => {
+  it('sends exactly once when five runs race, and again only with force', async () => {
     const opts = { date: DATE, tz: TZ, from: config.sesFrom, to: config.sesTo };
-    const outcomes = await Promise.all([runDigest(deps, opts), runDigest(deps, opts), runDigest(deps, opts)]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => runDigest(deps, opts)));
     expect(outcomes.filter((o) => o.status === 'sent')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status !== 'sent').every((o) => o.status === 'in-progress' || o.status === 'already-sent')).toBe(true);
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(1);
@@ -114,7 +116,21 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(2);
   });
 
-  it('gives the day back when SES cannot be reached, so the next run sends it', async () => {
+  it('fails the Lambda run that finds the day claimed by a live run, so Lambda retries it, and sends nothing', async () => {
+    const date = '2026-11-18';
+    const held = await deps.ledger.claim(TZ, date, Date.now(), Date.now() + 60_000, false);
+    expect(held.kind).toBe('claimed');
+    const handler = createDigestHandler(deps, config, new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }));
+    const context = { getRemainingTimeInMillis: () => 30_000 };
+    await expect(handler({ date, tz: TZ }, context)).rejects.toThrow(
+      new RegExp(`^the digest for ${date} \\(${TZ}\\) was not sent: in-progress: another run holds the claim on this day until `),
+    );
+    // --force does not take a live claim either.
+    expect((await runDigest(deps, { date, tz: TZ, from: config.sesFrom, to: config.sesTo, force: true })).status).toBe('in-progress');
+    expect((await mailbox(config.sesTo[0]!)).filter((m) => m.subject.includes(date))).toEqual([]);
+  });
+
+  it('records the day failed when SES cannot be reached, so the next run sends it', async () => {
     const unreachable = createClients({
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
@@ -122,7 +138,9 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     });
     const opts = { date: '2026-11-19', tz: TZ, from: config.sesFrom, to: config.sesTo };
     try {
-      await expect(runDigest({ ...deps, mailer: sesMailer(unreachable.ses) }, opts)).rejects.toThrow(/ECONNREFUSED|connect/);
+      const down = await runDigest({ ...deps, mailer: sesMailer(unreachable.ses) }, opts);
+      expect(down.status).toBe('failed');
+      expect(down.reason).toMatch(/^SendEmail failed 3 times without SES accepting the message: .*ECONNREFUSED/);
     } finally {
       unreachable.ses.destroy();
     }

@@ -12,6 +12,7 @@ import { decidedFields, uploadStartItem } from '../../shared/summary/model/uploa
 import { SummaryStore } from '../../shared/summary/store.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
+import { SendLedger } from '../../shared/ledger/send-ledger.ts';
 
 const TZ = 'Europe/Paris';
 const DAY = '2026-11-25';
@@ -39,6 +40,7 @@ describe('the summary table on DynamoDB Local', () => {
   let clients: Clients;
   let config: DigestConfig;
   let store: SummaryStore;
+  let ledger: SendLedger;
   let uploads: UploadStateStore;
 
   const raw = async (pk: string, sk: string) =>
@@ -56,6 +58,7 @@ describe('the summary table on DynamoDB Local', () => {
     config = testConfig();
     await ensureTable(clients.dynamodb, summaryTableInput(config.summaryTable));
     store = new SummaryStore(clients.doc, config.summaryTable, RETENTION_DAYS);
+    ledger = new SendLedger(clients.doc, config.summaryTable);
     uploads = new UploadStateStore(clients.doc, config.summaryTable, RETENTION_DAYS);
   });
 
@@ -113,16 +116,18 @@ describe('the summary table on DynamoDB Local', () => {
       incomplete_ms: TS + 7,
     });
 
-    const claim = await store.claimSend(TZ, DAY, TS, 60_000, false);
+    const claim = await ledger.claim(TZ, DAY, TS, TS + 60_000, false);
     if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
     expect(await raw('SENT#Europe/Paris#2026-11-25', 'SENT')).toEqual({
       pk: 'SENT#Europe/Paris#2026-11-25',
       sk: 'SENT',
-      state: 'sending',
+      state: 'claimed',
       claim_token: claim.token,
       lease_until_ms: TS + 60_000,
+      changed_ms: TS,
     });
-    await store.confirmSend(TZ, DAY, claim.token, { messageId: 'msg-1', sentMs: TS + 5_000, count: 3, source: 'summary' });
+    await ledger.markSending(TZ, DAY, claim.token, TS + 1);
+    await ledger.confirm(TZ, DAY, claim.token, { messageId: 'msg-1', sentMs: TS + 5_000, count: 3, source: 'summary' });
     expect(await raw('SENT#Europe/Paris#2026-11-25', 'SENT')).toEqual({
       pk: 'SENT#Europe/Paris#2026-11-25',
       sk: 'SENT',
@@ -132,6 +137,7 @@ describe('the summary table on DynamoDB Local', () => {
       sent_ms: TS + 5_000,
       failure_count: 3,
       report_source: 'summary',
+      changed_ms: TS + 5_000,
     });
 
     await uploads.putEvents([initEvent, partEvent]);
@@ -186,7 +192,7 @@ describe('the summary table on DynamoDB Local', () => {
     expect(await store.listUnreadable(tz, DAY)).toEqual([{ id: 'seq-9', reason: 'pk is missing', raw: '{}', receivedMs: TS, day: DAY }]);
     expect(await store.getCoverage(tz)).toBe(TS);
     expect(await store.getDayState(tz, DAY)).toEqual({ incomplete: false, rebuiltMs: TS });
-    expect(await store.claimSend(tz, DAY, TS, 60_000, false)).toEqual({ kind: 'already-sent', sentMs: TS, messageId: 'm-old' });
+    expect(await ledger.claim(tz, DAY, TS, TS + 60_000, false)).toEqual({ kind: 'already-sent', sentMs: TS, messageId: 'm-old' });
     expect(await uploads.readEvents('legacy-bucket', 'a.tar', TS)).toEqual([
       { bucket: 'legacy-bucket', key: 'a.tar', ts: TS, requestId: 'R1', operation: 'REST.POST.UPLOADS', role: 'init', httpStatus: 200, errorCode: null, uploadId: null, partNumber: null },
     ]);
@@ -201,24 +207,6 @@ describe('the summary table on DynamoDB Local', () => {
     expect(await store.getCoverage(tz)).toBe(TS);
     await store.ensureCoverage(tz, TS - 1);
     expect(await store.getCoverage(tz)).toBe(TS - 1);
-  });
-
-  it('hands out one claim per day until its lease runs out, and takes it back only with its token', async () => {
-    const date = '2026-11-26';
-    const first = await store.claimSend(TZ, date, TS, 60_000, false);
-    if (first.kind !== 'claimed') throw new Error(`expected a claim, got ${first.kind}`);
-    expect(await store.claimSend(TZ, date, TS + 59_999, 60_000, false)).toEqual({ kind: 'in-progress', leaseUntilMs: TS + 60_000 });
-
-    const second = await store.claimSend(TZ, date, TS + 60_001, 60_000, false);
-    if (second.kind !== 'claimed') throw new Error(`expected the expired claim to be taken over, got ${second.kind}`);
-    await store.releaseSend(TZ, date, first.token);
-    expect(await store.getSentMarker(TZ, date)).toEqual({ state: 'sending', claimToken: second.token, leaseUntilMs: TS + 120_001 });
-    await expect(store.confirmSend(TZ, date, first.token, { messageId: 'x', sentMs: TS, count: 0, source: 'summary' })).rejects.toThrow();
-
-    await store.releaseSend(TZ, date, second.token);
-    expect(await store.getSentMarker(TZ, date)).toBeUndefined();
-    expect((await store.claimSend(TZ, date, TS + 60_002, 60_000, false)).kind).toBe('claimed');
-    expect((await store.claimSend(TZ, date, TS + 60_003, 60_000, true)).kind).toBe('claimed');
   });
 
   it('keeps the verdict on a start that is recorded again, and marks no start that is not stored', async () => {

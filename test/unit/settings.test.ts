@@ -31,6 +31,7 @@ describe('loadDigestConfig', () => {
       reportAt: { hour: 8, minute: 0 },
       sendEmpty: true,
       captureWaitSeconds: 180,
+      sendTimeoutSeconds: 60,
       onFailureQueueUrls: [],
     });
   });

@@ -6,7 +6,7 @@ import { coverageFromItem, coverageItem, coverageKey } from '../../shared/summar
 import { dayEntryFromItem, dayEntryItem, dayKey, sequenceOrder } from '../../shared/summary/model/day-entry.ts';
 import { dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem } from '../../shared/summary/model/day-state.ts';
 import { SUMMARY_KINDS, type SummaryKind } from '../../shared/summary/model/kinds.ts';
-import { claimItem, sentFields, sentMarkerFromItem, sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
+import { claimItem, endedFields, sentFields, sentMarkerFromItem, sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
 import { expiresAt, keyItem, keyOf, SUMMARY_TABLE, summaryTableInput } from '../../shared/summary/model/table.ts';
 import { MAX_RAW_CHARS, unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from '../../shared/summary/model/unreadable.ts';
 import { uploadEventFromItem, uploadEventItem, uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
@@ -172,18 +172,18 @@ describe('day state', () => {
 });
 
 describe('sent markers', () => {
-  const claimed = { pk: 'SENT#Europe/Paris#2026-11-25', sk: 'SENT', state: 'sending', claim_token: 'T-1', lease_until_ms: TS + 60_000 };
+  const claimed = { pk: 'SENT#Europe/Paris#2026-11-25', sk: 'SENT', state: 'claimed', claim_token: 'T-1', lease_until_ms: TS + 60_000, changed_ms: TS };
   const info = { messageId: 'msg-1', sentMs: TS + 5_000, count: 12, source: 'summary' };
 
   it('writes a claim in the stored layout and reads it back', () => {
-    expect(claimItem(TZ, DAY, 'T-1', TS + 60_000)).toEqual(claimed);
-    expect(sentMarkerFromItem(claimed)).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: TS + 60_000 });
+    expect(claimItem(TZ, DAY, 'T-1', TS + 60_000, TS)).toEqual(claimed);
+    expect(sentMarkerFromItem(claimed)).toEqual({ state: 'claimed', claimToken: 'T-1', leaseUntilMs: TS + 60_000 });
   });
 
   it('confirms a send with what was sent, and reads the confirmed marker back', () => {
     const fields = sentFields(info);
-    expect(fields).toEqual({ state: 'sent', message_id: 'msg-1', sent_ms: TS + 5_000, failure_count: 12, report_source: 'summary' });
-    // As confirmSend leaves it: the claim's token, the lease removed.
+    expect(fields).toEqual({ state: 'sent', message_id: 'msg-1', sent_ms: TS + 5_000, failure_count: 12, report_source: 'summary', changed_ms: TS + 5_000 });
+    // As confirm leaves it: the claim's token, the lease removed.
     const { lease_until_ms: _lease, ...rest } = claimed;
     expect(sentMarkerFromItem({ ...rest, ...fields })).toEqual({
       state: 'sent',
@@ -195,9 +195,16 @@ describe('sent markers', () => {
     });
   });
 
-  it('reads a claim without a lease as expired', () => {
+  it('reads a failed or in-doubt day with its reason', () => {
+    for (const state of ['failed', 'in-doubt'] as const) {
+      expect(sentMarkerFromItem({ ...claimed, ...endedFields(state, 'why', TS + 9) })).toEqual({ state, claimToken: 'T-1', reason: 'why', changedMs: TS + 9 });
+    }
+  });
+
+  it('reads a claim of the earlier layout (state "sending") or of no known state as one that may have sent', () => {
+    expect(sentMarkerFromItem({ ...claimed, state: 'sending' })).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: TS + 60_000 });
     const { lease_until_ms: _lease, ...noLease } = claimed;
-    expect(sentMarkerFromItem(noLease)).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: 0 });
+    expect(sentMarkerFromItem({ ...noLease, state: 'odd' })).toEqual({ state: 'sending', claimToken: 'T-1', leaseUntilMs: 0 });
   });
 });
 

@@ -1,0 +1,150 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIf } from '../aws/conditional-put.ts';
+import { expr, namesOf, setFields, type NamedExpression } from '../aws/expression.ts';
+import {
+  claimItem,
+  endedFields,
+  SENT_MARKER,
+  sentFields,
+  sentMarkerFromItem,
+  sentMarkerKey,
+  type SentInfo,
+  type SentMarker,
+} from '../summary/model/sent-marker.ts';
+import { keyItem, SUMMARY_TABLE } from '../summary/model/table.ts';
+
+export type ClaimResult =
+  | { readonly kind: 'claimed'; readonly token: string }
+  | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
+  | { readonly kind: 'in-doubt'; readonly reason: string }
+  | { readonly kind: 'held'; readonly leaseUntilMs: number };
+
+/** Another run took the day over after this one's lease lapsed: this run must not send. */
+export class ClaimLostError extends Error {
+  constructor(date: string) {
+    super(`the claim on ${date} lapsed before sending; nothing was sent by this run`);
+    this.name = 'ClaimLostError';
+  }
+}
+
+const PK = SUMMARY_TABLE.partitionKey;
+const A = SENT_MARKER.attributes;
+const S = SENT_MARKER.states;
+
+/** The send ledger of the summary table (see `SENT_MARKER` for its states). */
+export class SendLedger {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Takes the right to send one day's email until `leaseUntilMs`, the time by
+   * which this run is done or gone. Free: no item, `failed`, or a lapsed
+   * `claimed`. A lapsed `sending` is turned `in-doubt` here, since its run
+   * may have reached SES. `force` also takes a `sent` or `in-doubt` day, but
+   * never a live claim.
+   */
+  async claim(tz: string, date: string, nowMs: number, leaseUntilMs: number, force: boolean): Promise<ClaimResult> {
+    const token = `${nowMs}-${Math.random().toString(36).slice(2, 10)}`;
+    const item = claimItem(tz, date, token, leaseUntilMs, nowMs);
+    const free = force
+      ? expr`attribute_not_exists(${PK}) OR NOT (${A.state} IN (:claimed, :sending)) OR ${A.leaseUntilMs} < :now`
+      : expr`attribute_not_exists(${PK}) OR ${A.state} = :failed OR (${A.state} = :claimed AND ${A.leaseUntilMs} < :now)`;
+    const values = force ? { ':claimed': S.claimed, ':sending': S.sending, ':now': nowMs } : { ':failed': S.failed, ':claimed': S.claimed, ':now': nowMs };
+    if (await putIf(this.doc, this.tableName, item, free, values)) return { kind: 'claimed', token };
+
+    const held = await this.get(tz, date);
+    if (!held) return this.claim(tz, date, nowMs, leaseUntilMs, force);
+    switch (held.state) {
+      case 'sent':
+        return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
+      case 'in-doubt':
+        return { kind: 'in-doubt', reason: held.reason };
+      case 'failed':
+        // Taken and failed again between the put and the read: the next run decides.
+        return { kind: 'held', leaseUntilMs: nowMs };
+      case 'claimed':
+        return { kind: 'held', leaseUntilMs: held.leaseUntilMs };
+      case 'sending': {
+        if (held.leaseUntilMs >= nowMs) return { kind: 'held', leaseUntilMs: held.leaseUntilMs };
+        const reason = `a run was sending it when its claim lapsed at ${new Date(held.leaseUntilMs).toISOString()}, and never recorded the answer: SES may have accepted it`;
+        await this.end(tz, date, held.claimToken, 'in-doubt', reason, nowMs, expr`${A.state} = :sending`, { ':sending': S.sending });
+        return { kind: 'in-doubt', reason };
+      }
+    }
+  }
+
+  /** Records that the one SendEmail call is about to be made; fails if the claim lapsed or was taken. */
+  async markSending(tz: string, date: string, token: string, nowMs: number): Promise<void> {
+    const set = setFields({ [A.state]: S.sending, [A.changedMs]: nowMs });
+    const condition = expr`${A.claimToken} = :token AND ${A.state} = :claimed AND ${A.leaseUntilMs} >= :now`;
+    const ok = await this.update(tz, date, set, condition, { ':token': token, ':claimed': S.claimed, ':now': nowMs });
+    if (!ok) throw new ClaimLostError(date);
+  }
+
+  /** SES accepted the message: the day is sent, also if another run meanwhile called it in doubt. */
+  async confirm(tz: string, date: string, token: string, info: SentInfo): Promise<void> {
+    const set = setFields(sentFields(info));
+    const remove = expr`REMOVE ${A.leaseUntilMs}, ${A.reason}`;
+    const condition = expr`${A.claimToken} = :token`;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyItem(sentMarkerKey(tz, date)),
+        UpdateExpression: `${set.expression} ${remove.expression}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: namesOf(set, remove, condition),
+        ExpressionAttributeValues: { ...set.values, ':token': token },
+      }),
+    );
+  }
+
+  /** Ends this run's send without a message id; false when the claim was no longer this run's. */
+  async end(
+    tz: string,
+    date: string,
+    token: string,
+    state: 'failed' | 'in-doubt',
+    reason: string,
+    nowMs: number,
+    also?: NamedExpression,
+    alsoValues: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const set = setFields(endedFields(state, reason, nowMs));
+    const own = expr`${A.claimToken} = :token`;
+    const condition = also ? { expression: `${own.expression} AND ${also.expression}`, names: { ...own.names, ...also.names } } : own;
+    return this.update(tz, date, set, condition, { ':token': token, ...alsoValues });
+  }
+
+  async get(tz: string, date: string): Promise<SentMarker | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyItem(sentMarkerKey(tz, date)), ConsistentRead: true }));
+    return out.Item ? sentMarkerFromItem(out.Item) : undefined;
+  }
+
+  private async update(
+    tz: string,
+    date: string,
+    set: ReturnType<typeof setFields>,
+    condition: NamedExpression,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyItem(sentMarkerKey(tz, date)),
+          UpdateExpression: set.expression,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: namesOf(set, condition),
+          ExpressionAttributeValues: { ...set.values, ...values },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+}
