@@ -98,7 +98,7 @@ function statusLine(o: DigestOutcome): string {
     case 'in-progress':
       return `not sent ${what}: ${o.reason}; this run fails so that it can be tried again`;
     case 'in-doubt':
-      return `not sent ${what}: the day is in doubt, ${o.reason}; check the mailbox, then \`digest --date ${window.date} --force\` sends it again`;
+      return `not sent ${what}: the day is in doubt, ${o.reason}; check the mailbox, then \`failure-digest resend --date ${window.date} --tz ${window.tz}\` sends it again`;
     case 'failed':
       return `not sent ${what}: ${o.reason}`;
     case 'dry-run':
@@ -150,7 +150,7 @@ export async function reprocessCommand(
   opts: { from: string; to: string; tz?: string; send?: boolean; force?: boolean; yes?: boolean },
 ): Promise<number> {
   const days = datesBetween(opts.from, opts.to).length;
-  if (!(await confirmRange(io, { from: opts.from, to: opts.to, days, yes: opts.yes === true }))) {
+  if (!(await confirmRange(io, { from: opts.from, to: opts.to, days, yes: opts.yes === true, send: opts.send === true }))) {
     io.err('nothing rebuilt');
     return 1;
   }
@@ -166,7 +166,9 @@ export async function reprocessCommand(
       showProgress(io, `[${i}/${total}] ${day.date} (${day.tz}): ${day.entries} failures rebuilt from the index${day.unreadable ? `, ${day.unreadable} unreadable` : ''}`);
       // A line of its own, which a terminal's redrawn progress line does not overwrite.
       if (why) io.err(`${day.date} (${day.tz}) not marked complete: ${why}`);
-      if (opts.send) {
+      if (opts.send && dayWindow(day.date, tz).end_ms > Date.now()) {
+        io.err(`not sent ${day.date} (${day.tz}): the day is not over; its digest goes out after it ends`);
+      } else if (opts.send) {
         const outcome = await runDigest(ctx.deps, {
           date: day.date,
           tz,

@@ -42,10 +42,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description("build and send one report day's digest (once per day unless --force)")
     .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
     .addOption(tzOption())
-    .option('--dry-run', 'send nothing and leave no sent-marker')
-    .option('--json', 'print {"date","tz","start_ms","end_ms","source","count","unreadable","status_variants","failures"} as one line')
+    .option('--dry-run', 'send nothing and touch no ledger; also previews a day that is not over')
+    .option('--json', 'print {"date","tz","start_ms","end_ms","source","complete","completeness","count","unreadable","status_variants","status","failures"} as one line')
     .option('--out <dir>', 'write the email parts as report.txt and report.html')
-    .option('--force', 'send even if this day was already sent')
+    .option('--force', 'send even if this day was sent or is in doubt (never over a run that is sending it)')
     .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))
     .addOption(faultOption())
     .addOption(faultSeedOption())
@@ -59,8 +59,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(tzOption())
     .option('--send', "then send each day's digest (days already sent are skipped)")
     .option('--force', 'with --send: send even days already sent')
-    .option('--yes', 'rebuild a range of more than 31 days without asking')
+    .option('--yes', 'rebuild a range of more than 31 days, or send more than 7, without asking')
     .action(async (opts) => setExit(await reprocessCommand(io, opts)));
+
+  program
+    .command('resend')
+    .description("send one day's digest again on purpose: a day in doubt, failed or already sent (never over a run that is sending it)")
+    .requiredOption('--date <YYYY-MM-DD>', 'report date')
+    .addOption(tzOption())
+    .option('--json', 'print the digest as `digest --json` does')
+    .action(async (opts) => setExit(await digestCommand(io, { ...opts, force: true })));
 
   addS3LogCommands(program, io, setExit);
   addReplayCommand(program, io, setExit);

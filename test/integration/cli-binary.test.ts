@@ -214,6 +214,15 @@ describe('reprocess on a terminal', () => {
     expect(yes.code).toBe(0);
     expect(lines(yes.stdout)).toHaveLength(62);
   });
+
+  it('refuses to mail more than 7 days without a terminal, unless --yes (exit 2), and rebuilds nothing', async () => {
+    const refused = await runBinary(['reprocess', '--from', '2026-10-01', '--to', '2026-10-08', '--send'], { env: localEnv });
+    expect(refused).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'failure-digest: a range of 8 days (2026-10-01 .. 2026-10-08) is longer than 7: add --yes to rebuild and mail them all\n',
+    });
+  });
 });
 
 describe('digest --out', () => {

@@ -12,7 +12,7 @@ import { dropTables, localStackEnv, mailbox, testClients, testConfig } from '../
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const KINDS = 'the kinds are summary-write, gsi-read, ses-throttle, ses-timeout, crash-after-send';
-// One report day per test that sends, so each has its own sent-marker.
+// One report day per test that sends, so each has its own send ledger item.
 const DAYS = { throttled: '2026-11-02', crashed: '2026-11-03', calm: '2026-11-04', timedOut: '2026-11-05' } as const;
 
 let clients: Clients;
@@ -118,8 +118,8 @@ describe('digest --fault on the local stack: the send ledger', () => {
     expect(await ledgerOf(DAYS.crashed)).toMatchObject({ state: 'in-doubt', reason: expect.stringMatching(/^a run was sending it when its claim lapsed/) });
     expect(await sentOn(DAYS.crashed)).toHaveLength(1);
 
-    // --force is the deliberate resend.
-    const forced = await runBinary(['digest', '--date', DAYS.crashed, '--force', '--json'], { env });
+    // resend is the deliberate one.
+    const forced = await runBinary(['resend', '--date', DAYS.crashed, '--json'], { env });
     expect([json(forced.stdout).status, forced.code]).toEqual(['sent', 0]);
     expect(await sentOn(DAYS.crashed)).toHaveLength(2);
   });
