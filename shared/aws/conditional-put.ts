@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { NamedExpression } from './expression.ts';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { namesOf, type NamedExpression, type SetExpression } from './expression.ts';
 
 /**
  * Puts `item` only where `condition` holds on the stored one. False when it
@@ -22,6 +22,38 @@ export async function putIf(
         ConditionExpression: condition.expression,
         ExpressionAttributeNames: condition.names,
         ...(values ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
+/**
+ * Applies `update` (a SET, optionally followed by `extra` clauses such as a
+ * REMOVE) to the item at `key` only where `condition` holds. False when it
+ * did not hold, as `putIf`.
+ */
+export async function updateIf(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  key: Record<string, unknown>,
+  update: SetExpression,
+  condition: NamedExpression,
+  values: Record<string, unknown> = {},
+  extra?: NamedExpression,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: extra ? `${update.expression} ${extra.expression}` : update.expression,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: namesOf(update, condition, ...(extra ? [extra] : [])),
+        ExpressionAttributeValues: { ...update.values, ...values },
       }),
     );
     return true;

@@ -17,7 +17,6 @@ export interface DigestDeps extends SourceDeps {
   readonly mailer: Mailer;
   readonly ledger: SendLedger;
   readonly clock: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
   /** The time by which this run is done or gone: how long its claim on a day lasts. */
   readonly deadlineMs: () => number;
 }

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expr } from '../aws/expression.ts';
 import type { Heartbeat } from '../capture/heartbeat.ts';
 import {
@@ -16,6 +15,7 @@ import {
   type HeartbeatRound,
 } from '../summary/model/capture-evidence.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem } from '../summary/model/table.ts';
+import { putIf } from '../aws/conditional-put.ts';
 
 const PK = SUMMARY_TABLE.partitionKey;
 const SK = SUMMARY_TABLE.sortKey;
@@ -34,19 +34,7 @@ export class EvidenceStore {
    */
   async advanceWatermark(heartbeat: Heartbeat): Promise<void> {
     const condition = expr`attribute_not_exists(${PK}) OR ${WATERMARK.attributes.throughMs} < :through`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: watermarkItem(heartbeat.slot, heartbeat.writtenMs),
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
-          ExpressionAttributeValues: { ':through': heartbeat.writtenMs },
-        }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
+    await putIf(this.doc, this.tableName, watermarkItem(heartbeat.slot, heartbeat.writtenMs), condition, { ':through': heartbeat.writtenMs });
   }
 
   /** Every slot's watermark, by slot. */
@@ -87,20 +75,7 @@ export class EvidenceStore {
   }
 
   private async *query(key: { expression: string; names: Record<string, string> }, values: Record<string, unknown>): AsyncGenerator<SummaryItem> {
-    let startKey: SummaryItem | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: key.expression,
-          ExpressionAttributeNames: key.names,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const input = { TableName: this.tableName, KeyConditionExpression: key.expression, ExpressionAttributeNames: key.names, ExpressionAttributeValues: values, ConsistentRead: true };
+    for await (const page of paginateQuery({ client: this.doc }, input)) yield* page.Items ?? [];
   }
 }

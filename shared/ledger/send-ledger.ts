@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putIf } from '../aws/conditional-put.ts';
-import { expr, namesOf, setFields, type NamedExpression } from '../aws/expression.ts';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIf, updateIf } from '../aws/conditional-put.ts';
+import { expr, setFields } from '../aws/expression.ts';
 import {
   claimItem,
   endedFields,
@@ -70,7 +69,7 @@ export class SendLedger {
       case 'sending': {
         if (held.leaseUntilMs >= nowMs) return { kind: 'held', leaseUntilMs: held.leaseUntilMs };
         const reason = `a run was sending it when its claim lapsed at ${new Date(held.leaseUntilMs).toISOString()}, and never recorded the answer: SES may have accepted it`;
-        await this.end(tz, date, held.claimToken, 'in-doubt', reason, nowMs, expr`${A.state} = :sending`, { ':sending': S.sending });
+        await this.end(tz, date, held.claimToken, 'in-doubt', reason, nowMs, 'sending');
         return { kind: 'in-doubt', reason };
       }
     }
@@ -80,71 +79,34 @@ export class SendLedger {
   async markSending(tz: string, date: string, token: string, nowMs: number): Promise<void> {
     const set = setFields({ [A.state]: S.sending, [A.changedMs]: nowMs });
     const condition = expr`${A.claimToken} = :token AND ${A.state} = :claimed AND ${A.leaseUntilMs} >= :now`;
-    const ok = await this.update(tz, date, set, condition, { ':token': token, ':claimed': S.claimed, ':now': nowMs });
+    const ok = await updateIf(this.doc, this.tableName, this.key(tz, date), set, condition, { ':token': token, ':claimed': S.claimed, ':now': nowMs });
     if (!ok) throw new ClaimLostError(date);
   }
 
   /** SES accepted the message: the day is sent, also if another run meanwhile called it in doubt. */
   async confirm(tz: string, date: string, token: string, info: SentInfo): Promise<void> {
-    const set = setFields(sentFields(info));
     const remove = expr`REMOVE ${A.leaseUntilMs}, ${A.reason}`;
-    const condition = expr`${A.claimToken} = :token`;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyItem(sentMarkerKey(tz, date)),
-        UpdateExpression: `${set.expression} ${remove.expression}`,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: namesOf(set, remove, condition),
-        ExpressionAttributeValues: { ...set.values, ':token': token },
-      }),
-    );
+    const own = expr`${A.claimToken} = :token`;
+    const ok = await updateIf(this.doc, this.tableName, this.key(tz, date), setFields(sentFields(info)), own, { ':token': token }, remove);
+    if (!ok) throw new Error(`SES accepted message ${info.messageId} for ${date}, but another run took the day over before it was recorded`);
   }
 
-  /** Ends this run's send without a message id; false when the claim was no longer this run's. */
-  async end(
-    tz: string,
-    date: string,
-    token: string,
-    state: 'failed' | 'in-doubt',
-    reason: string,
-    nowMs: number,
-    also?: NamedExpression,
-    alsoValues: Record<string, unknown> = {},
-  ): Promise<boolean> {
+  /**
+   * Ends this run's send without a message id; false when the claim was no
+   * longer this run's, or (with `from`) no longer in that state.
+   */
+  async end(tz: string, date: string, token: string, state: 'failed' | 'in-doubt', reason: string, nowMs: number, from?: 'sending'): Promise<boolean> {
     const set = setFields(endedFields(state, reason, nowMs));
-    const own = expr`${A.claimToken} = :token`;
-    const condition = also ? { expression: `${own.expression} AND ${also.expression}`, names: { ...own.names, ...also.names } } : own;
-    return this.update(tz, date, set, condition, { ':token': token, ...alsoValues });
+    const condition = from ? expr`${A.claimToken} = :token AND ${A.state} = :from` : expr`${A.claimToken} = :token`;
+    return updateIf(this.doc, this.tableName, this.key(tz, date), set, condition, { ':token': token, ...(from ? { ':from': from } : {}) });
   }
 
   async get(tz: string, date: string): Promise<SentMarker | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keyItem(sentMarkerKey(tz, date)), ConsistentRead: true }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.key(tz, date), ConsistentRead: true }));
     return out.Item ? sentMarkerFromItem(out.Item) : undefined;
   }
 
-  private async update(
-    tz: string,
-    date: string,
-    set: ReturnType<typeof setFields>,
-    condition: NamedExpression,
-    values: Record<string, unknown>,
-  ): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keyItem(sentMarkerKey(tz, date)),
-          UpdateExpression: set.expression,
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: namesOf(set, condition),
-          ExpressionAttributeValues: { ...set.values, ...values },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
+  private key(tz: string, date: string): Record<string, unknown> {
+    return keyItem(sentMarkerKey(tz, date));
   }
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { expr, namesOf, setFields, type NamedExpression } from '../aws/expression.ts';
 import { expiresAt, keyItem, keyOf, SUMMARY_TABLE, type SummaryItem } from '../summary/model/table.ts';
@@ -113,21 +113,14 @@ export class UploadStateStore {
     filter?: NamedExpression,
   ): AsyncGenerator<SummaryItem> {
     const key = expr`${PK} = :pk`;
-    let startKey: SummaryItem | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: `${key.expression} AND ${range.expression}`,
-          ...(filter ? { FilterExpression: filter.expression } : {}),
-          ExpressionAttributeNames: namesOf(key, range, ...(filter ? [filter] : [])),
-          ExpressionAttributeValues: { ':pk': pk, ...values },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const input = {
+      TableName: this.tableName,
+      KeyConditionExpression: `${key.expression} AND ${range.expression}`,
+      ...(filter ? { FilterExpression: filter.expression } : {}),
+      ExpressionAttributeNames: namesOf(key, range, ...(filter ? [filter] : [])),
+      ExpressionAttributeValues: { ':pk': pk, ...values },
+      ConsistentRead: true,
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) yield* page.Items ?? [];
   }
 }

@@ -1,16 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { putIf } from '../aws/conditional-put.ts';
-import { expr, namesOf, setFields } from '../aws/expression.ts';
+import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
@@ -103,25 +101,20 @@ export class SummaryStore {
 
   private async *query(pk: string, stats?: ReadStats): AsyncGenerator<SummaryItem> {
     const key = expr`${PK} = :pk`;
-    let startKey: SummaryItem | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: key.expression,
-          ExpressionAttributeNames: key.names,
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
+    const input = {
+      TableName: this.tableName,
+      KeyConditionExpression: key.expression,
+      ExpressionAttributeNames: key.names,
+      ExpressionAttributeValues: { ':pk': pk },
+      ReturnConsumedCapacity: 'TOTAL' as const,
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
       if (stats) {
         stats.pages += 1;
         stats.rcu += page.ConsumedCapacity?.CapacityUnits ?? 0;
       }
       yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   private async get(key: SummaryKey): Promise<SummaryItem | undefined> {
