@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { DIGEST_METRICS } from '../../shared/digest/metrics.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { resolveDigestTarget, type DigestEvent } from '../../shared/digest/request.ts';
-import { runDigest, UNSENT_STATUSES, type DigestDeps } from '../../shared/digest/run-digest.ts';
+import { runDigest, UNSENT_STATUSES, type DigestDeps, type DigestStatus } from '../../shared/digest/run-digest.ts';
 
 export interface DigestResponse {
   readonly date: string;
@@ -30,7 +32,17 @@ export interface DigestContext {
 
 export type DigestHandler = (event: DigestEvent, context?: DigestContext) => Promise<DigestResponse>;
 
-export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logger: Logger): DigestHandler {
+/** One run's outcome as metrics; published at once, since a run that throws never reaches a later flush. */
+function recordOutcome(metrics: Metrics, status: DigestStatus): void {
+  if (status === 'sent') metrics.addMetric(DIGEST_METRICS.sent, MetricUnit.Count, 1);
+  else if (UNSENT_STATUSES.has(status)) {
+    metrics.addDimension(DIGEST_METRICS.statusDimension, status);
+    metrics.addMetric(DIGEST_METRICS.notSent, MetricUnit.Count, 1);
+  } else return;
+  metrics.publishStoredMetrics();
+}
+
+export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logger: Logger, metrics?: Metrics): DigestHandler {
   return async (event, context) => {
     const target = resolveDigestTarget(event, config.reportTz, deps.clock());
     // The claim on the day lasts as long as this invocation can: Lambda ends it at its timeout.
@@ -52,8 +64,15 @@ export function createDigestHandler(deps: DigestDeps, config: DigestConfig, logg
       unreadable: outcome.report.unreadable,
       ...(outcome.messageId ? { messageId: outcome.messageId } : {}),
     };
+    if (metrics) recordOutcome(metrics, outcome.status);
     if (UNSENT_STATUSES.has(outcome.status)) {
-      logger.error('Digest not sent', { ...response, reason: outcome.reason, scheduledTime: event?.scheduledTime, attempt: event?.attempt });
+      logger.error('Digest not sent', {
+        ...response,
+        reason: outcome.reason,
+        ...(outcome.admin ? { adminTold: outcome.admin.told, adminDetail: outcome.admin.detail, keptAt: outcome.admin.keptAt } : {}),
+        scheduledTime: event?.scheduledTime,
+        attempt: event?.attempt,
+      });
       throw new DigestNotSentError(response.date, response.tz, outcome.status, outcome.reason);
     }
     logger.info('Digest run', { ...response, scheduledTime: event?.scheduledTime, attempt: event?.attempt });

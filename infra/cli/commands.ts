@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { classifyStreamRecord } from '../../shared/capture/classify.ts';
 import { runDigest, UNSENT_STATUSES, type DigestOutcome } from '../../shared/digest/run-digest.ts';
+import type { AdminOutcome } from '../../shared/digest/tell-admin.ts';
 import { completenessView } from '../../shared/evidence/completeness.ts';
 import { rebuildRange } from '../../shared/reprocess/reprocess.ts';
 import { loadDigestConfig } from '../../shared/settings/components.ts';
@@ -73,6 +74,8 @@ function digestJson(o: DigestOutcome): string {
     unreadable,
     status_variants: statusVariants,
     status: o.status,
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(o.admin ? { admin: { told: o.admin.told, detail: o.admin.detail, ...(o.admin.keptAt ? { kept_at: o.admin.keptAt } : {}) } } : {}),
     failures: failures.map((f) => ({ pk: f.pk, event_ts: f.event_ts, message: f.message })),
   });
 }
@@ -85,6 +88,11 @@ async function writeParts(dir: string, o: DigestParts): Promise<string[]> {
   ];
   await Promise.all(parts.map((p) => writeFile(p.path, p.body)));
   return parts.map((p) => p.path);
+}
+
+function adminLine(a: AdminOutcome): string {
+  const kept = a.keptAt ? `; the report is kept at ${a.keptAt}` : '';
+  return a.told ? `administrators told (SNS message ${a.detail})${kept}` : `administrators NOT told: ${a.detail}${kept}`;
 }
 
 function statusLine(o: DigestOutcome): string {
@@ -110,7 +118,18 @@ function statusLine(o: DigestOutcome): string {
 
 export async function digestCommand(
   io: Io,
-  opts: { date?: string; tz?: string; dryRun?: boolean; json?: boolean; out?: string; force?: boolean; source?: 'summary' | 'gsi' } & FaultFlags,
+  opts: {
+    date?: string;
+    tz?: string;
+    dryRun?: boolean;
+    json?: boolean;
+    out?: string;
+    force?: boolean;
+    source?: 'summary' | 'gsi';
+    /** `resend`: mail the report kept when the day did not go out, unless `rebuild`. */
+    resend?: boolean;
+    rebuild?: boolean;
+  } & FaultFlags,
 ): Promise<number> {
   const plan = faultPlanOf(opts, process.env);
   const ctx = cliContext({ requireEmail: !opts.dryRun, tz: opts.tz });
@@ -118,6 +137,8 @@ export async function digestCommand(
   try {
     const tz = ctx.config.reportTz;
     const date = opts.date ?? previousDayOf(Date.now(), tz);
+    const kept = opts.resend && !opts.rebuild ? await ctx.deps.archive?.fetch(tz, date) : undefined;
+    if (kept) io.err(`resending the report kept at ${new Date(kept.keptMs).toISOString()} when the day was ${kept.status}; --rebuild renders the day again`);
     const outcome = await runDigest(ctx.deps, {
       date,
       tz,
@@ -127,12 +148,14 @@ export async function digestCommand(
       dryRun: opts.dryRun === true,
       sendEmpty: ctx.config.sendEmpty,
       ...(opts.source ? { source: opts.source } : {}),
+      ...(kept ? { kept: { subject: kept.subject, text: kept.text, html: kept.html } } : {}),
       // Written before anything is sent: an unwritable folder stops the run with nothing sent.
       ...(opts.out ? { beforeSend: async (prepared: DigestParts) => { for (const path of await writeParts(opts.out!, prepared)) io.err(`wrote ${path}`); } } : {}),
     });
     if (opts.json) io.out(digestJson(outcome));
     else if (opts.dryRun && !opts.out) io.out(outcome.email.text);
     io.err(statusLine(outcome));
+    if (outcome.admin) io.err(adminLine(outcome.admin));
     return UNSENT_STATUSES.has(outcome.status) ? 1 : 0;
   } finally {
     if (faults) io.err(faultCountsLine(faults));
@@ -178,6 +201,7 @@ export async function reprocessCommand(
           sendEmpty: ctx.config.sendEmpty,
         });
         io.err(statusLine(outcome));
+        if (outcome.admin) io.err(adminLine(outcome.admin));
         if (UNSENT_STATUSES.has(outcome.status)) unsent += 1;
       }
     });

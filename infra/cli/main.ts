@@ -68,7 +68,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--date <YYYY-MM-DD>', 'report date')
     .addOption(tzOption())
     .option('--json', 'print the digest as `digest --json` does')
-    .action(async (opts) => setExit(await digestCommand(io, { ...opts, force: true })));
+    .option('--rebuild', 'render the day again, instead of sending the report kept when it did not go out')
+    .action(async (opts) => setExit(await digestCommand(io, { ...opts, force: true, resend: true })));
 
   addS3LogCommands(program, io, setExit);
   addReplayCommand(program, io, setExit);

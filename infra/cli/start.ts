@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
-import { digestEnv, loadDigestConfig } from '../../shared/settings/components.ts';
+import { digestEnv, loadAdminTo, loadDigestConfig } from '../../shared/settings/components.ts';
 import { hhmm } from '../../shared/settings/checks.ts';
 import { settingsEnv } from '../../shared/settings/read.ts';
 import { writeDemoData } from '../local/demo.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/local-env.ts';
+import { LOCAL_ADMIN_TOPIC_ARN, LOCAL_ADMIN_TOPIC_NAME, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/local-env.ts';
 import { scheduledEvent } from '../local/scheduler.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import type { Io } from './commands.ts';
@@ -42,7 +42,9 @@ function mappingLine(windowMs: number): string {
 }
 
 // The emulator accepts any address; these make `npm start` work with no settings at all.
-const LOCAL_MAIL_DEFAULTS = settingsEnv({ sesFrom: 'failure-digest@example.com', sesTo: ['ops-team@example.com'] });
+const LOCAL_MAIL_DEFAULTS = settingsEnv({ sesFrom: 'failure-digest@example.com', sesTo: ['ops-team@example.com'], adminTo: ['admin@example.com'] });
+/** A report that did not go out is kept here unless REPORT_ARCHIVE says otherwise. */
+const localArchive = (dataDir: string | undefined) => join(dataDir ?? resolve('.failure-digest'), 'reports');
 
 // Quoted where a shell would split or expand: a sender may be `Reports <reports@example.com>`.
 const shellAssignments = (env: Record<string, string>) =>
@@ -57,8 +59,10 @@ export async function startCommand(
   const windowMs = batchingWindow(opts.batchingWindow);
   // No endpoint check: what start runs is local by construction.
   const faults = faultPlanOf(opts);
-  const config = loadDigestConfig({ ...LOCAL_MAIL_DEFAULTS, ...process.env });
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  const env = { ...LOCAL_MAIL_DEFAULTS, ADMIN_TOPIC_ARN: LOCAL_ADMIN_TOPIC_ARN, REPORT_ARCHIVE: localArchive(dataDir), ...process.env };
+  const config = loadDigestConfig(env);
+  const adminTo = loadAdminTo(env);
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const onFailureFile = join(dataDir ?? join(tmpdir(), 'failure-digest'), 'on-failure.jsonl');
 
@@ -86,6 +90,7 @@ export async function startCommand(
       onFailureFile,
       mapping: { maxBatchingWindowMs: windowMs },
       faults,
+      adminTo,
       log: (m) => io.err(m),
     });
     if (stopping) {
@@ -99,6 +104,7 @@ export async function startCommand(
         'failure-digest local stack is up',
         `  DynamoDB Local (Streams, shared database, ${dataDir ? `data in ${dataDir}` : 'in memory'}): ${s.dynamodbEndpoint}`,
         `  SES v2 emulator: ${s.sesEndpoint}   mailbox: ${s.sesEndpoint}/   JSON: ${s.sesEndpoint}/store`,
+        `  SNS (alarm topic ${LOCAL_ADMIN_TOPIC_NAME}, to ${adminTo.join(', ') || 'nobody'}, delivered to the mailbox): ${s.sesEndpoint}; reports that did not go out are kept in ${config.reportArchive}`,
         `  tables: ${config.executionTable} (GSI ${config.gsiName}, stream) and ${config.summaryTable}`,
         `  digest: every day at ${hhmm(config.reportAt)} ${config.reportTz}${next ? ` (next ${Temporal.Instant.fromEpochMilliseconds(next.getTime()).toZonedDateTimeISO(config.reportTz).toString({ timeZoneName: 'never' })})` : ''}, from ${config.sesFrom} to ${config.sesTo.join(', ')}`,
         `  stream mapping: ${mappingLine(windowMs)}; records it gives up on are read back from the stream by the on-failure function and listed in ${onFailureFile}`,
@@ -106,7 +112,7 @@ export async function startCommand(
         '',
         'Point the AWS CLI or your own code at it (in another terminal):',
         `  export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
-        `  export AWS_ENDPOINT_URL_DYNAMODB=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_SESV2=${s.sesEndpoint}`,
+        `  export AWS_ENDPOINT_URL_DYNAMODB=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${s.dynamodbEndpoint} AWS_ENDPOINT_URL_SESV2=${s.sesEndpoint} AWS_ENDPOINT_URL_SNS=${s.sesEndpoint}`,
         `  export ${shellAssignments(digestEnv(config))}`,
         `  aws dynamodb put-item --endpoint-url ${s.dynamodbEndpoint} --table-name ${config.executionTable} \\`,
         `    --item '{"pk":{"S":"my-job#run-1"},"status":{"S":"FAILED"},"event_ts":{"N":"'$(($(date +%s)*1000))'"},"message":{"S":"boom"}}'`,

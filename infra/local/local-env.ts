@@ -1,3 +1,7 @@
 /** Credentials and region the local stack hands to clients; DynamoDB Local runs shared, so any would do. */
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** The local stand-in for the deployed alarm topic, where administrator notices go. */
+export const LOCAL_ADMIN_TOPIC_NAME = 'failure-digest-alarms';
+export const LOCAL_ADMIN_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:000000000000:${LOCAL_ADMIN_TOPIC_NAME}`;

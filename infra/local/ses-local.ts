@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import sesLocal from 'aws-ses-v2-local';
+import { createSnsLocal } from './sns-local.ts';
 
 type StartServer = typeof sesLocal.default;
 // A CommonJS module: Node hands its exports object as the default import, some loaders its `default`.
@@ -12,15 +13,39 @@ export interface SesLocal {
   stop(): Promise<void>;
 }
 
-/** Starts the SES v2 emulator in this process: SendEmail, a web mailbox at `/`, JSON at `/store`. */
-export async function startSesLocal(options: { readonly port: number; readonly host?: string }): Promise<SesLocal> {
+export interface SesLocalOptions {
+  readonly port: number;
+  readonly host?: string;
+  /** Where each administrator notice published to the local SNS is written, one line. */
+  readonly log?: (line: string) => void;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Starts the SES v2 emulator in this process (SendEmail, a web mailbox at
+ * `/`, JSON at `/store`), with the local SNS beside it on the same port: the
+ * administrator notices it delivers land in the same mailbox.
+ */
+export async function startSesLocal(options: SesLocalOptions): Promise<SesLocal> {
   const http: Server = await startServer({ port: options.port, host: options.host ?? '127.0.0.1' });
   const endpoint = `http://127.0.0.1:${options.port}`;
+  const sns = createSnsLocal({ sesEndpoint: endpoint, ...(options.log ? { log: options.log } : {}) });
+  const emulator = http.listeners('request') as Listener[];
+  http.removeAllListeners('request');
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (sns.matches(req)) {
+      void sns.handle(req, res);
+      return;
+    }
+    for (const listener of emulator) listener.call(http, req, res);
+  });
   return {
     endpoint,
     port: options.port,
     stop: () =>
       new Promise<void>((resolve) => {
+        sns.close();
         http.closeAllConnections();
         http.close(() => resolve());
       }),

@@ -6,12 +6,15 @@ import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
 import type { HeartbeatRound } from '../../shared/summary/model/capture-evidence.ts';
 import type { SummaryStore } from '../../shared/summary/store.ts';
 import { createDigestHandler, type DigestHandler } from '../../functions/digest/handler.ts';
+import { createWatchdogHandler, type WatchdogHandler } from '../../functions/watchdog/handler.ts';
+import { laterBy } from '../../shared/settings/checks.ts';
 import type { OnFailureHandler } from '../../functions/on-failure/handler.ts';
 import { createStreamConsumerHandler, type StreamHandler } from '../../functions/stream-consumer/handler.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalHeartbeats } from './heartbeats.ts';
 import { injectFaults, killThisProcess, type FaultInjector, type FaultPlan } from './faults.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
+import { LOCAL_ADMIN_TOPIC_NAME, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { localOnFailure } from './on-failure.ts';
 import { startLocalSchedule, type LocalSchedule } from './scheduler.ts';
 import { startSesLocal, type SesLocal } from './ses-local.ts';
@@ -48,6 +51,8 @@ export interface Pipeline {
   /** Recovers what the mapping gives up on; called directly, where AWS has an SQS queue in between. */
   readonly recovery: OnFailureHandler;
   readonly digest: DigestHandler;
+  /** Checks a day was confirmed, `watchdogMarginMinutes` after the digest was due. */
+  readonly watchdog: WatchdogHandler;
   readonly schedule: LocalSchedule | undefined;
   readonly streamArn: string;
   /** One heartbeat round now, as its schedule runs it. */
@@ -71,6 +76,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const logger = new Logger({ serviceName: 'failure-digest', logLevel: options.functionLogLevel ?? 'WARN' });
   const consumer = createStreamConsumerHandler({ store: deps.store, evidence: deps.evidence, tz: config.reportTz, clock: Date.now, logger });
   const digest = createDigestHandler(deps, config, logger);
+  const watchdog = createWatchdogHandler(deps, config, logger);
 
   const { recovery, onFailure } = localOnFailure({ clients, config, logger, file: options.onFailureFile, log });
 
@@ -105,17 +111,34 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
           log,
         });
 
+  const watchdogSchedule =
+    options.schedule === false
+      ? undefined
+      : startLocalSchedule({
+          tz: config.reportTz,
+          at: laterBy(config.reportAt, config.watchdogMarginMinutes),
+          // One firing: an unconfirmed day is told once, as the watchdog Lambda returns without error.
+          maxAttempts: 1,
+          invoke: async (event) => {
+            const res = await watchdog(event);
+            log(`watchdog: digest ${res.date} (${res.tz}) ${res.confirmed ? 'confirmed' : `NOT confirmed (${res.state ?? 'no ledger entry'})`}`);
+          },
+          log,
+        });
+
   return {
     store,
     poller,
     consumer,
     recovery,
     digest,
+    watchdog,
     schedule,
     streamArn: tables.streamArn,
     heartbeat: heartbeats.runRound,
     async stop() {
       schedule?.stop();
+      watchdogSchedule?.stop();
       await heartbeats.stop();
       await poller.stop();
     },
@@ -129,6 +152,8 @@ export interface LocalStackOptions extends Omit<PipelineOptions, 'clients' | 'fu
   readonly dataDir?: string | undefined;
   /** Faults for the functions' clients (`--fault`); the stack's own set-up and the demo writers get none. */
   readonly faults?: FaultPlan | undefined;
+  /** Subscribed to the local alarm topic, as `adminTo` is on AWS: who reads the administrator notices. */
+  readonly adminTo?: readonly string[];
 }
 
 export interface LocalStack extends Pipeline {
@@ -152,15 +177,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const ddb: DynamoDbLocal = await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
     stops.push(() => ddb.stop());
-    const ses: SesLocal = await startSesLocal({ port: options.sesPort });
+    const ses: SesLocal = await startSesLocal({ port: options.sesPort, log: options.log });
     stops.push(() => ses.stop());
     const clientOptions = {
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
-      endpoints: { dynamodb: ddb.endpoint, streams: ddb.endpoint, ses: ses.endpoint },
+      endpoints: { dynamodb: ddb.endpoint, streams: ddb.endpoint, ses: ses.endpoint, sns: ses.endpoint },
     };
     const clients = createClients(clientOptions);
     stops.push(() => destroyClients(clients));
+    await createLocalAdminTopic(clients.sns, options.adminTo ?? []);
     const faulty = options.faults ? withFaults(createClients(clientOptions), options.faults, options.config, ddb) : undefined;
     if (faulty) stops.push(() => destroyClients(faulty.clients));
     const pipeline = await startPipeline({ ...options, clients, functionClients: faulty?.clients });
@@ -186,4 +212,11 @@ function withFaults(clients: Clients, plan: FaultPlan, config: DigestConfig, ddb
     killThisProcess();
   };
   return { clients, injector: injectFaults(clients, plan, config, { crash }) };
+}
+
+/** The alarm topic and its e-mail subscriptions, as the deployed stack has them. */
+export async function createLocalAdminTopic(sns: SNSClient, adminTo: readonly string[], name = LOCAL_ADMIN_TOPIC_NAME): Promise<string> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  for (const Endpoint of adminTo) await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint }));
+  return TopicArn ?? '';
 }

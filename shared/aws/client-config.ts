@@ -4,7 +4,7 @@ export interface ClientOptions {
   /** Attempts per operation, the SDK's own retries included. @default the SDK's (4 for DynamoDB, 3 for the others) */
   readonly maxAttempts?: number;
   /** Per-service endpoints; without them the SDK reads AWS_ENDPOINT_URL_<SERVICE> or talks to AWS. */
-  readonly endpoints?: { readonly dynamodb?: string; readonly streams?: string; readonly ses?: string; readonly s3?: string; readonly sqs?: string };
+  readonly endpoints?: { readonly dynamodb?: string; readonly streams?: string; readonly ses?: string; readonly s3?: string; readonly sqs?: string; readonly sns?: string };
 }
 
 /** Region, credentials and attempts shared by every client of one set. */

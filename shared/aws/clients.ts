@@ -1,6 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { baseConfig, endpointConfig, type ClientOptions } from './client-config.ts';
 import { createDynamoClients, type DynamoClients } from './dynamodb-clients.ts';
@@ -15,6 +16,8 @@ export interface Clients extends DynamoClients {
   readonly s3: S3Client;
   /** Reads how many dropped stream ranges wait in the on-failure queues. */
   readonly sqs: SQSClient;
+  /** Tells the administrators, by a path that does not go through SES. */
+  readonly sns: SNSClient;
 }
 
 /** The one place AWS clients are made; everything else receives them. */
@@ -30,6 +33,7 @@ export function createClients(options: ClientOptions = {}): Clients {
     // Path-style when pointed at an endpoint: local S3 stand-ins have no per-bucket host names.
     s3: new S3Client({ ...base, ...endpointConfig(endpoints?.s3), ...(endpoints?.s3 ? { forcePathStyle: true } : {}) }),
     sqs: new SQSClient({ ...base, ...endpointConfig(endpoints?.sqs) }),
+    sns: new SNSClient({ ...base, ...endpointConfig(endpoints?.sns) }),
   };
 }
 
@@ -39,4 +43,5 @@ export function destroyClients(clients: Clients): void {
   clients.ses.destroy();
   clients.s3.destroy();
   clients.sqs.destroy();
+  clients.sns.destroy();
 }

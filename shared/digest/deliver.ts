@@ -24,7 +24,8 @@ export type Delivery =
   | { readonly status: 'sent'; readonly messageId: string; readonly attempts: number }
   | { readonly status: 'already-sent'; readonly messageId: string }
   | { readonly status: 'in-progress'; readonly leaseUntilMs: number }
-  | { readonly status: 'in-doubt'; readonly reason: string }
+  /** `newly`: this run put the day in doubt (it did not find it so), and so tells the administrators. */
+  | { readonly status: 'in-doubt'; readonly reason: string; readonly newly: boolean }
   | { readonly status: 'failed'; readonly reason: string; readonly attempts: number };
 
 /** SendEmail calls one claim may make, all refused by SES as throttled but the last. */
@@ -50,7 +51,7 @@ export async function deliver(deps: DeliverDeps, req: DeliverRequest): Promise<D
     case 'held':
       return { status: 'in-progress', leaseUntilMs: claim.leaseUntilMs };
     case 'in-doubt':
-      return { status: 'in-doubt', reason: claim.reason };
+      return { status: 'in-doubt', reason: claim.reason, newly: claim.marked };
     case 'claimed':
       break;
   }
@@ -67,7 +68,7 @@ export async function deliver(deps: DeliverDeps, req: DeliverRequest): Promise<D
       if (kind === 'in-doubt') {
         const reason = `SendEmail got no answer that shows SES refused the message (${why}): it may have been accepted`;
         await ledger.end(tz, date, claim.token, 'in-doubt', reason, clock());
-        return { status: 'in-doubt', reason };
+        return { status: 'in-doubt', reason, newly: true };
       }
       const pause = RETRY_PAUSE_MS * 2 ** (attempt - 1);
       if (kind === 'refused-retryable' && attempt < SEND_TRIES && leaseUntilMs - clock() - pause > RECORD_MARGIN_MS + 1_000) {

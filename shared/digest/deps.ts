@@ -7,6 +7,8 @@ import { nameOf } from '../settings/read.ts';
 import type { DigestConfig } from '../settings/components.ts';
 import { SummaryStore } from '../summary/store.ts';
 import type { DigestDeps } from './run-digest.ts';
+import { noNotifier, snsNotifier } from '../admin/notifier.ts';
+import { archiveAt } from './archive.ts';
 
 export interface DigestDepsOptions {
   /** @default Date.now */
@@ -38,5 +40,9 @@ export function digestDeps(clients: Clients, config: DigestConfig, options: Dige
     deadlineMs: options.deadlineMs ?? (() => clock() + config.sendTimeoutSeconds * 1000),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     captureWaitMs: config.captureWaitSeconds * 1000,
+    admin: config.adminTopicArn
+      ? snsNotifier(clients.sns, config.adminTopicArn)
+      : noNotifier(`no administrator topic is configured (${nameOf('adminTopicArn', 'env')})`),
+    archive: config.reportArchive ? archiveAt(config.reportArchive, clients.s3) : undefined,
   };
 }

@@ -41,9 +41,10 @@ function instantMs(iso: string): number | undefined {
 
 /**
  * The report day is the day before the *scheduled* time in the report zone,
- * so a retry an hour late still reports the right day. Pure.
+ * so a retry an hour late still reports the right day. A run scheduled
+ * `lateByMs` after the digest (the watchdog) looks at the digest's day. Pure.
  */
-export function resolveDigestTarget(event: DigestEvent | null | undefined, defaultTz: string, nowMs: number): DigestTarget {
+export function resolveDigestTarget(event: DigestEvent | null | undefined, defaultTz: string, nowMs: number, lateByMs = 0): DigestTarget {
   const e = event ?? {};
   const tz = e.tz ? canonicalTimeZone(e.tz) : defaultTz;
   const force = e.force === true;
@@ -54,7 +55,7 @@ export function resolveDigestTarget(event: DigestEvent | null | undefined, defau
     if (at === undefined) {
       throw new InvalidDigestEventError(`scheduledTime "${e.scheduledTime}" is not an ISO 8601 instant such as 2026-11-26T07:00:00Z`);
     }
-    return { date: previousDayOf(at, tz), tz, force, dryRun };
+    return { date: previousDayOf(at - lateByMs, tz), tz, force, dryRun };
   }
-  return { date: previousDayOf(nowMs, tz), tz, force, dryRun };
+  return { date: previousDayOf(nowMs - lateByMs, tz), tz, force, dryRun };
 }

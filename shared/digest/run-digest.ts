@@ -9,6 +9,9 @@ import { buildReport, type DigestReport } from './report.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 import { countUnreadable } from './unreadable-count.ts';
 import { deliver } from './deliver.ts';
+import type { AdminNotifier } from '../admin/notifier.ts';
+import type { ReportArchive } from './archive.ts';
+import { tellAdmin, type AdminOutcome } from './tell-admin.ts';
 
 export interface DigestDeps extends SourceDeps {
   readonly dynamodb: DynamoDBClient;
@@ -19,6 +22,10 @@ export interface DigestDeps extends SourceDeps {
   readonly clock: () => number;
   /** The time by which this run is done or gone: how long its claim on a day lasts. */
   readonly deadlineMs: () => number;
+  /** Told when this run could not get the day's email out. */
+  readonly admin: AdminNotifier;
+  /** Where a report that did not go out is kept for `resend`. */
+  readonly archive: ReportArchive | undefined;
 }
 
 export interface DigestOptions {
@@ -36,6 +43,8 @@ export interface DigestOptions {
   readonly source?: 'summary' | 'gsi';
   /** Runs once the email is rendered, before the day is claimed: what can fail here sends nothing (`--out`). */
   readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail }) => Promise<void>;
+  /** Mail this instead of the rendered email: the kept copy of what did not go out (`resend`). */
+  readonly kept?: RenderedEmail;
 }
 
 export type DigestStatus = 'sent' | 'already-sent' | 'in-progress' | 'in-doubt' | 'failed' | 'dry-run' | 'skipped-empty';
@@ -50,6 +59,8 @@ export interface DigestOutcome {
   readonly messageId?: string;
   /** Why the day is in doubt or failed, or when another run's claim lapses. */
   readonly reason?: string;
+  /** Set when this run left the day failed or put it in doubt, and so told the administrators. */
+  readonly admin?: AdminOutcome;
 }
 
 /** A digest was asked for a day that has not ended: it would be partial, and would seal the day. */
@@ -97,22 +108,18 @@ export async function runDigest(deps: DigestDeps, options: DigestOptions): Promi
   const window = dayWindow(options.date, options.tz);
   if (!options.dryRun && window.end_ms > deps.clock()) throw new DayNotOverError(window.date, window.tz, window.end_ms);
   const report = await buildDigest(deps, options.date, options.tz, options.source);
-  const email = renderEmail(report);
+  const email = options.kept ?? renderEmail(report);
   const { tz, date } = report.window;
   await options.beforeSend?.({ report, email });
   if (options.dryRun) return { status: 'dry-run', report, email };
   if (report.count === 0 && report.unreadable === 0 && options.sendEmpty === false) {
+    // On the ledger, so the watchdog tells a quiet day from one nobody handled.
+    await deps.ledger.recordSkipped(tz, date, deps.clock());
     return { status: 'skipped-empty', report, email };
   }
 
-  const d = await deliver(deps, {
-    tz,
-    date,
-    email: { from: options.from, to: options.to, ...email },
-    force: options.force === true,
-    count: report.count,
-    source: report.source,
-  });
+  const outgoing = { from: options.from, to: options.to, ...email };
+  const d = await deliver(deps, { tz, date, email: outgoing, force: options.force === true, count: report.count, source: report.source });
   switch (d.status) {
     case 'sent':
     case 'already-sent':
@@ -120,7 +127,11 @@ export async function runDigest(deps: DigestDeps, options: DigestOptions): Promi
     case 'in-progress':
       return { status: d.status, report, email, reason: `another run holds the claim on this day until ${new Date(d.leaseUntilMs).toISOString()}` };
     case 'in-doubt':
-    case 'failed':
-      return { status: d.status, report, email, reason: d.reason };
+    case 'failed': {
+      // A day found already in doubt was told about by the run that put it there.
+      const tell = d.status === 'failed' || d.newly;
+      const admin = tell ? await tellAdmin(deps, { tz, date, status: d.status, reason: d.reason, email: outgoing, count: report.count, source: report.source }) : undefined;
+      return { status: d.status, report, email, reason: d.reason, ...(admin ? { admin } : {}) };
+    }
   }
 }

@@ -8,6 +8,7 @@ import {
   sentFields,
   sentMarkerFromItem,
   sentMarkerKey,
+  skippedItem,
   type SentInfo,
   type SentMarker,
 } from '../summary/model/sent-marker.ts';
@@ -16,7 +17,8 @@ import { keyItem, SUMMARY_TABLE } from '../summary/model/table.ts';
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly token: string }
   | { readonly kind: 'already-sent'; readonly sentMs: number; readonly messageId: string }
-  | { readonly kind: 'in-doubt'; readonly reason: string }
+  /** `marked`: this claim found a lapsed send and recorded the doubt, so its run is the one to tell someone. */
+  | { readonly kind: 'in-doubt'; readonly reason: string; readonly marked: boolean }
   | { readonly kind: 'held'; readonly leaseUntilMs: number };
 
 /** Another run took the day over after this one's lease lapsed: this run must not send. */
@@ -50,8 +52,10 @@ export class SendLedger {
     const item = claimItem(tz, date, token, leaseUntilMs, nowMs);
     const free = force
       ? expr`attribute_not_exists(${PK}) OR NOT (${A.state} IN (:claimed, :sending)) OR ${A.leaseUntilMs} < :now`
-      : expr`attribute_not_exists(${PK}) OR ${A.state} = :failed OR (${A.state} = :claimed AND ${A.leaseUntilMs} < :now)`;
-    const values = force ? { ':claimed': S.claimed, ':sending': S.sending, ':now': nowMs } : { ':failed': S.failed, ':claimed': S.claimed, ':now': nowMs };
+      : expr`attribute_not_exists(${PK}) OR ${A.state} IN (:failed, :skipped) OR (${A.state} = :claimed AND ${A.leaseUntilMs} < :now)`;
+    const values = force
+      ? { ':claimed': S.claimed, ':sending': S.sending, ':now': nowMs }
+      : { ':failed': S.failed, ':skipped': S.skippedEmpty, ':claimed': S.claimed, ':now': nowMs };
     if (await putIf(this.doc, this.tableName, item, free, values)) return { kind: 'claimed', token };
 
     const held = await this.get(tz, date);
@@ -60,19 +64,25 @@ export class SendLedger {
       case 'sent':
         return { kind: 'already-sent', sentMs: held.sentMs, messageId: held.messageId };
       case 'in-doubt':
-        return { kind: 'in-doubt', reason: held.reason };
+        return { kind: 'in-doubt', reason: held.reason, marked: false };
       case 'failed':
-        // Taken and failed again between the put and the read: the next run decides.
+      case 'skipped-empty':
+        // Taken and ended again between the put and the read: the next run decides.
         return { kind: 'held', leaseUntilMs: nowMs };
       case 'claimed':
         return { kind: 'held', leaseUntilMs: held.leaseUntilMs };
       case 'sending': {
         if (held.leaseUntilMs >= nowMs) return { kind: 'held', leaseUntilMs: held.leaseUntilMs };
         const reason = `a run was sending it when its claim lapsed at ${new Date(held.leaseUntilMs).toISOString()}, and never recorded the answer: SES may have accepted it`;
-        await this.end(tz, date, held.claimToken, 'in-doubt', reason, nowMs, 'sending');
-        return { kind: 'in-doubt', reason };
+        const marked = await this.end(tz, date, held.claimToken, 'in-doubt', reason, nowMs, 'sending');
+        return { kind: 'in-doubt', reason, marked };
       }
     }
+  }
+
+  /** Records a day with nothing to send, unless a run already holds or ended it. */
+  async recordSkipped(tz: string, date: string, nowMs: number): Promise<void> {
+    await putIf(this.doc, this.tableName, skippedItem(tz, date, nowMs), expr`attribute_not_exists(${PK})`);
   }
 
   /** Records that the one SendEmail call is about to be made; fails if the claim lapsed or was taken. */

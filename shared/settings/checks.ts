@@ -32,6 +32,12 @@ export interface LocalTime {
   readonly minute: number;
 }
 
+/** A wall-clock time `minutes` later, around midnight if need be. */
+export function laterBy(at: LocalTime, minutes: number): LocalTime {
+  const total = (((at.hour * 60 + at.minute + minutes) % 1440) + 1440) % 1440;
+  return { hour: Math.floor(total / 60), minute: total % 60 };
+}
+
 /** `HH:MM`, the form a local time of day is written in. */
 export function hhmm(at: LocalTime): string {
   return `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
@@ -95,6 +101,16 @@ export function oneOf<const T extends string>(values: readonly T[]): Check<T> {
     return found ?? refuse(ctx, raw, `must be one of ${values.join(', ')}`);
   });
 }
+
+const TOPIC_ARN_RE = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
+/** An SNS topic ARN. */
+export const topicArn: Check<string> = z.string().regex(TOPIC_ARN_RE, { error: 'is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)' });
+
+/** Where kept reports go: an S3 location, or an absolute folder of this machine. */
+export const archiveLocation: Check<string> = z.string().refine((raw) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(raw) || raw.startsWith('/'), {
+  error: 'is neither s3://bucket/prefix/ nor an absolute folder',
+});
 
 /** A number from a fixed set, e.g. the retention periods CloudWatch Logs offers. */
 export function numberIn(values: readonly number[], what: string): Check<number> {

@@ -20,10 +20,11 @@ function load<K extends SettingKey, R extends K = never>(env: Env, keys: readonl
 }
 
 const CAPTURE_KEYS = ['summaryTable', 'reportTz', 'retentionDays'] as const;
-const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty', 'captureWaitSeconds', 'sendTimeoutSeconds', 'onFailureQueueUrls'] as const;
+const DIGEST_KEYS = [...CAPTURE_KEYS, 'executionTable', 'gsiName', 'sesFrom', 'sesTo', 'reportAt', 'sendEmpty', 'captureWaitSeconds', 'sendTimeoutSeconds', 'onFailureQueueUrls', 'adminTopicArn', 'reportArchive', 'watchdogMarginMinutes'] as const;
 const HEARTBEAT_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 'executionStreamArn'] as const;
 const S3_LOG_KEYS = ['executionTable', 'summaryTable', 'retentionDays', 's3LogBuckets', 's3LogPrefixes', 's3LogOperations', 's3LogGraceHours'] as const;
 const MAIL_KEYS = ['sesFrom', 'sesTo'] as const;
+const WATCHDOG_KEYS = ['summaryTable', 'reportTz', 'reportAt', 'watchdogMarginMinutes', 'adminTopicArn'] as const;
 
 /** What the stream consumer needs. */
 export interface CaptureConfig {
@@ -47,6 +48,21 @@ export interface DigestConfig extends CaptureConfig {
   readonly sendTimeoutSeconds: number;
   /** Where dropped stream ranges wait; empty where the digest cannot look (then no day is shown complete). */
   readonly onFailureQueueUrls: readonly string[];
+  /** The SNS topic that tells the administrators when a day did not go out; none: nobody can be told, and runs say so. */
+  readonly adminTopicArn?: string | undefined;
+  /** Where a report that did not go out is kept: s3://bucket/prefix/ or a folder. */
+  readonly reportArchive?: string | undefined;
+  /** How long after `reportAt` the local watchdog checks the day was confirmed. */
+  readonly watchdogMarginMinutes: number;
+}
+
+/** What the watchdog needs: where the send ledger is, when the digest was due, whom to tell. */
+export interface WatchdogConfig {
+  readonly summaryTable: string;
+  readonly reportTz: string;
+  readonly reportAt: LocalTime;
+  readonly watchdogMarginMinutes: number;
+  readonly adminTopicArn: string;
 }
 
 /** What the heartbeat writer needs. */
@@ -86,6 +102,20 @@ export function loadDigestConfig(env: Env, options: DigestConfigOptions = {}): D
   return { ...v, sesFrom: v.sesFrom ?? '', sesTo: v.sesTo ?? [] };
 }
 
+/** Who the administrator notices reach; the local stack subscribes them, as CDK does on AWS. */
+export function loadAdminTo(env: Env): readonly string[] {
+  return load(env, ['adminTo'] as const).adminTo ?? [];
+}
+
+export function loadWatchdogConfig(env: Env): WatchdogConfig {
+  return load<(typeof WATCHDOG_KEYS)[number], 'adminTopicArn'>(env, WATCHDOG_KEYS, { required: ['adminTopicArn'] });
+}
+
+/** The watchdog's environment. */
+export function watchdogEnv(c: WatchdogConfig): Record<string, string> {
+  return settingsEnv({ ...c });
+}
+
 export function loadHeartbeatConfig(env: Env): HeartbeatConfig {
   const v = load<(typeof HEARTBEAT_KEYS)[number], 'executionStreamArn'>(env, HEARTBEAT_KEYS, { required: ['executionStreamArn'] });
   return { executionTable: v.executionTable, summaryTable: v.summaryTable, retentionDays: v.retentionDays, streamArn: v.executionStreamArn.arn };
@@ -113,7 +143,8 @@ export function captureEnv(c: CaptureConfig): Record<string, string> {
 
 /** The digest's environment. */
 export function digestEnv(
-  c: Omit<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds'> & Partial<Pick<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds'>>,
+  c: Omit<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds' | 'watchdogMarginMinutes'> &
+    Partial<Pick<DigestConfig, 'captureWaitSeconds' | 'sendTimeoutSeconds'>>,
 ): Record<string, string> {
   const { summaryTable, reportTz, retentionDays, executionTable, gsiName, sesFrom, sesTo, reportAt, sendEmpty, captureWaitSeconds, sendTimeoutSeconds } = c;
   return settingsEnv({
@@ -121,6 +152,8 @@ export function digestEnv(
     ...(captureWaitSeconds !== undefined && { captureWaitSeconds }),
     ...(sendTimeoutSeconds !== undefined && { sendTimeoutSeconds }),
     onFailureQueueUrls: [...c.onFailureQueueUrls],
+    ...(c.adminTopicArn !== undefined && { adminTopicArn: c.adminTopicArn }),
+    ...(c.reportArchive !== undefined && { reportArchive: c.reportArchive }),
   });
 }
 

@@ -106,6 +106,30 @@ export const SETTINGS = {
     check: check.wholeNumber(5, 900),
     hint: "seconds a digest run may take to send before its claim on the day lapses (a Lambda also stops at its own timeout)",
   }),
+  adminTo: setting({
+    env: 'ADMIN_TO',
+    context: 'adminTo',
+    check: check.listOf(check.address),
+    toText: joined,
+    hint: 'who is told, by a path that does not need SES, when a digest could not be sent: comma-separated addresses subscribed to the alarm topic',
+  }),
+  adminTopicArn: setting({
+    env: 'ADMIN_TOPIC_ARN',
+    check: check.topicArn,
+    hint: 'the SNS topic that tells the administrators when a digest could not be sent (the stack output AlarmTopicArn)',
+  }),
+  reportArchive: setting({
+    env: 'REPORT_ARCHIVE',
+    check: check.archiveLocation,
+    hint: 'where a report that could not be sent is kept for a resend: s3://bucket/prefix/ or an absolute folder',
+  }),
+  watchdogMarginMinutes: setting({
+    env: 'WATCHDOG_MARGIN_MINUTES',
+    context: 'watchdogMarginMinutes',
+    default: '60',
+    check: check.wholeNumber(10, 720),
+    hint: 'minutes after the digest time by which the day must be confirmed sent, or the watchdog alarms',
+  }),
   onFailureQueueUrls: setting({
     env: 'ON_FAILURE_QUEUE_URLS',
     default: '',

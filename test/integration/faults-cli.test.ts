@@ -9,6 +9,8 @@ import { freePort } from '../../infra/local/free-port.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { bareEnv, leftoverProcesses, runBinary } from '../support/binary.ts';
 import { dropTables, localStackEnv, mailbox, testClients, testConfig } from '../support/local.ts';
+import { createLocalAdminTopic } from '../../infra/local/stack.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const KINDS = 'the kinds are summary-write, gsi-read, ses-throttle, ses-timeout, crash-after-send';
@@ -20,12 +22,24 @@ let config: DigestConfig;
 let ledger: SendLedger;
 /** The variables a person exports for the local stack, pointed at this run's emulators; one SDK attempt per operation. */
 let localEnv: NodeJS.ProcessEnv;
+/** Subscribed to this file's own alarm topic on the local SNS. */
+let adminTo: string;
+let archiveDir: string;
 
 beforeAll(async () => {
   clients = testClients();
   config = testConfig({ REPORT_TZ: 'UTC' });
   ledger = new SendLedger(clients.doc, config.summaryTable);
-  localEnv = localStackEnv(config, { AWS_MAX_ATTEMPTS: '1', SES_FROM: config.sesFrom, SES_TO: config.sesTo.join(',') });
+  adminTo = config.sesTo[0]!.replace(/^ops-/, 'admin-');
+  const topicArn = await createLocalAdminTopic(clients.sns, [adminTo], config.summaryTable);
+  archiveDir = await makeTempDir('fd-kept-');
+  localEnv = localStackEnv(config, {
+    AWS_MAX_ATTEMPTS: '1',
+    SES_FROM: config.sesFrom,
+    SES_TO: config.sesTo.join(','),
+    ADMIN_TOPIC_ARN: topicArn,
+    REPORT_ARCHIVE: archiveDir,
+  });
   await ensureLocalTables(clients.dynamodb, config);
   const items = Object.values(DAYS).map((date, i) => ({ pk: `etl-orders#run-${i}`, status: 'FAILED', event_ts: dayWindow(date, 'UTC').start_ms + 1, message: 'boom' }));
   await batchPutAll(clients.doc, config.executionTable, items);
@@ -36,11 +50,15 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await removeTempDir(archiveDir);
   await dropTables(clients, config);
   destroyClients(clients);
 });
 
 const sentOn = async (date: string) => (await mailbox(config.sesTo[0]!)).filter((m) => m.subject.includes(date));
+/** What the administrators were told about a day, delivered by the local SNS. */
+const noticesOn = async (date: string) => (await mailbox(adminTo)).filter((m) => m.subject.includes(date));
+const keptAt = (date: string) => `${archiveDir}/UTC/${date}.json`;
 
 // Every message is in test/unit/fault-spec.test.ts; these show the binary says them as a usage error.
 describe('a --fault that cannot be used: one line, exit 2, before anything starts', () => {
@@ -77,12 +95,19 @@ describe('digest --fault on the local stack: the send ledger', () => {
       'faults on (local stack only; each rate is the share of SDK attempts that fail; seed 7, --fault-seed 7 repeats it): ses-throttle=1',
       '  ses-throttle=1: SendEmail answers TooManyRequestsException (HTTP 429, nothing sent)',
       `not sent ${DAYS.throttled} (UTC): 1 failure from gsi: SendEmail failed 3 times without SES accepting the message: TooManyRequestsException: Maximum sending rate exceeded. (injected by --fault ses-throttle)`,
+      expect.stringMatching(new RegExp(`^administrators told \\(SNS message [\\w-]+\\); the report is kept at ${keptAt(DAYS.throttled)}$`)),
       'faults injected: ses-throttle 3 of 3 attempts',
     ]);
     expect(json(run.stdout).status).toBe('failed');
     expect(run.code).toBe(1);
     expect(await sentOn(DAYS.throttled)).toEqual([]);
     expect(await ledgerOf(DAYS.throttled)).toMatchObject({ state: 'failed' });
+    // Told through SNS while every SendEmail of the digest is refused.
+    const [notice, ...more] = await noticesOn(DAYS.throttled);
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({ from: 'AWS Notifications <no-reply@sns.amazonaws.com>', subject: `failure-digest: digest for ${DAYS.throttled} (UTC) NOT SENT` });
+    expect(notice?.body.text).toContain('Why: SendEmail failed 3 times without SES accepting the message: TooManyRequestsException');
+    expect(notice?.body.text).toContain(`The rendered report is kept at ${keptAt(DAYS.throttled)}.`);
 
     const again = await runBinary(['digest', '--date', DAYS.throttled, '--json'], { env: localEnv });
     expect(json(again.stdout).status).toBe('sent');
@@ -98,6 +123,8 @@ describe('digest --fault on the local stack: the send ledger', () => {
     expect(json(again.stdout).status).toBe('in-doubt');
     expect(again.code).toBe(1);
     expect(await sentOn(DAYS.timedOut)).toHaveLength(1);
+    // Told once, by the run that found the doubt; the second run's exit 1 is what says it again.
+    expect((await noticesOn(DAYS.timedOut)).map((m) => m.subject)).toEqual([`failure-digest: digest for ${DAYS.timedOut} (UTC) IN DOUBT`]);
   });
 
   it('crash-after-send=1: SES has the email and the process is killed; once its claim lapses, a rerun finds the day in doubt and sends nothing', async () => {
@@ -117,11 +144,17 @@ describe('digest --fault on the local stack: the send ledger', () => {
     expect([json(late.stdout).status, late.code]).toEqual(['in-doubt', 1]);
     expect(await ledgerOf(DAYS.crashed)).toMatchObject({ state: 'in-doubt', reason: expect.stringMatching(/^a run was sending it when its claim lapsed/) });
     expect(await sentOn(DAYS.crashed)).toHaveLength(1);
+    const [notice, ...more] = await noticesOn(DAYS.crashed);
+    expect(more).toEqual([]);
+    expect(notice?.subject).toBe(`failure-digest: digest for ${DAYS.crashed} (UTC) IN DOUBT`);
+    expect(notice?.body.text).toContain(`To send it: failure-digest resend --date ${DAYS.crashed} --tz UTC`);
 
-    // resend is the deliberate one.
+    // resend is the deliberate one, and mails the kept report.
     const forced = await runBinary(['resend', '--date', DAYS.crashed, '--json'], { env });
     expect([json(forced.stdout).status, forced.code]).toEqual(['sent', 0]);
-    expect(await sentOn(DAYS.crashed)).toHaveLength(2);
+    expect(lines(forced.stderr)[0]).toMatch(/^resending the report kept at \S+ when the day was in-doubt; --rebuild renders the day again$/);
+    const [first, resent] = await sentOn(DAYS.crashed);
+    expect(resent?.body.text).toBe(first?.body.text);
   });
 
   it('crash-after-send=0: sends and confirms as without it', async () => {

@@ -7,7 +7,7 @@ export const BIN = fileURLToPath(new URL('../../infra/bin/failure-digest.js', im
 // Every child carries this in its command line (node's --title), so a test can prove none outlived it.
 export const MARKER = `fd-binary-test-${randomUUID().slice(0, 8)}`;
 
-const SETTINGS = /^(AWS_|DDB_TABLE$|GSI_NAME$|SUMMARY_TABLE$|SES_|REPORT_|SEND_EMPTY$|SUMMARY_RETENTION_DAYS$|S3LOG_)/;
+const SETTINGS = /^(AWS_|ADMIN_|WATCHDOG_|DDB_TABLE$|GSI_NAME$|SUMMARY_TABLE$|SES_|REPORT_|SEND_EMPTY$|SUMMARY_RETENTION_DAYS$|S3LOG_)/;
 
 /** This process's environment without any AWS or failure-digest setting, plus `extra`: a new terminal. */
 export function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -15,7 +15,7 @@ export function testClients(options: Pick<ClientOptions, 'maxAttempts'> = {}): C
   return createClients({
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
-    endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint') },
+    endpoints: { dynamodb: ddb, streams: ddb, ses: inject('sesEndpoint'), sns: inject('sesEndpoint') },
     ...options,
   });
 }
@@ -48,6 +48,7 @@ export function localStackEnv(config: DigestConfig, extra: Record<string, string
     AWS_ENDPOINT_URL_DYNAMODB: ddb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: ddb,
     AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    AWS_ENDPOINT_URL_SNS: inject('sesEndpoint'),
     DDB_TABLE: config.executionTable,
     SUMMARY_TABLE: config.summaryTable,
     REPORT_TZ: config.reportTz,

@@ -11,12 +11,15 @@ import { keyItem, type SummaryItem, type SummaryKey } from './table.ts';
  *     └─ lease lapses ─┘           └─▶ in-doubt  (no answer, or the run died: SES may have accepted it)
  *
  * A lapsed `claimed` is free again; a lapsed `sending` becomes `in-doubt`,
- * which nothing resends unless a person asks (`resend`, `--force`).
+ * which nothing resends unless a person asks (`resend`, `--force`). A day
+ * with nothing to send (no failures, `SEND_EMPTY=false`) is recorded
+ * `skipped-empty`, so the watchdog can tell it from a day nobody handled; a
+ * later run may still claim it.
  */
 export const SENT_MARKER = {
   prefix: 'SENT#',
   sortKey: 'SENT',
-  states: { claimed: 'claimed', sending: 'sending', sent: 'sent', failed: 'failed', inDoubt: 'in-doubt' },
+  states: { claimed: 'claimed', sending: 'sending', sent: 'sent', failed: 'failed', inDoubt: 'in-doubt', skippedEmpty: 'skipped-empty' },
   attributes: {
     state: 'state',
     claimToken: 'claim_token',
@@ -42,7 +45,8 @@ export type SentMarker =
       readonly failureCount: number;
       readonly reportSource: string;
     }
-  | { readonly state: 'failed' | 'in-doubt'; readonly claimToken: string; readonly reason: string; readonly changedMs: number };
+  | { readonly state: 'failed' | 'in-doubt'; readonly claimToken: string; readonly reason: string; readonly changedMs: number }
+  | { readonly state: 'skipped-empty'; readonly claimToken: string; readonly changedMs: number };
 
 /** What a confirmed send records. */
 export interface SentInfo {
@@ -66,6 +70,12 @@ export function claimItem(tz: string, date: string, claimToken: string, leaseUnt
     [a.leaseUntilMs]: leaseUntilMs,
     [a.changedMs]: nowMs,
   };
+}
+
+/** A day with nothing to send, recorded where no run claimed it. */
+export function skippedItem(tz: string, date: string, nowMs: number): SummaryItem {
+  const a = SENT_MARKER.attributes;
+  return { ...keyItem(sentMarkerKey(tz, date)), [a.state]: SENT_MARKER.states.skippedEmpty, [a.changedMs]: nowMs };
 }
 
 /** What confirming a send sets; the lease is removed with it, and the claim token stays. */
@@ -106,6 +116,7 @@ export function sentMarkerFromItem(item: SummaryItem): SentMarker {
       reportSource: String(item[a.reportSource]),
     };
   }
+  if (state === s.skippedEmpty) return { state, claimToken, changedMs: Number(item[a.changedMs] ?? 0) };
   if (state === s.failed || state === s.inDoubt) {
     return { state, claimToken, reason: String(item[a.reason] ?? ''), changedMs: Number(item[a.changedMs] ?? 0) };
   }
