@@ -21,7 +21,7 @@ export interface DigestScheduleProps {
   readonly reportAt: LocalTime;
   /**
    * Delivery retries when invoking the function fails (throttling, a Lambda
-   * outage). The digest keys its sent-marker on the scheduled day, so a retry
+   * outage). The digest keys its send-ledger entry on the scheduled day, so a retry
    * never mails twice.
    * @default 10
    */

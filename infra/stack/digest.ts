@@ -13,6 +13,7 @@ import type { ExecutionLogTable } from './execution-log-table.ts';
 import { NodeFunction } from './node-function.ts';
 import type { LocalTime } from '../../shared/settings/checks.ts';
 import { sesSendStatement } from './ses-send-policy.ts';
+import { grantSummaryAccess, SUMMARY_ACCESS } from './summary-access.ts';
 
 export interface DigestProps {
   readonly source: ExecutionLogTable;
@@ -85,19 +86,8 @@ export class Digest extends Construct {
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters');
 
     const role = this.function.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [props.summaryTable.tableArn],
-      }),
-    );
-    // The sent-markers live in the summary table.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.summaryTable.tableArn],
-      }),
-    );
+    // It reads the day and its evidence, and writes only its send ledger.
+    grantSummaryAccess(role, props.summaryTable, SUMMARY_ACCESS.digest);
     // The completeness check counts what waits in the on-failure queues; it reads nothing else of them.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: props.dropQueues.map((q) => q.queueArn) }),

@@ -12,6 +12,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
+import { grantSummaryAccess, leadingKeysPrefixCondition, SUMMARY_ACCESS } from './summary-access.ts';
 
 export interface HeartbeatProps {
   readonly source: ExecutionLogTable;
@@ -61,7 +62,7 @@ export class Heartbeat extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
         resources: [props.source.tableArn],
         // Only its own items: the user's runs are not the heartbeat's to touch.
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${HEARTBEAT.pkPrefix}*`] } },
+        conditions: leadingKeysPrefixCondition([HEARTBEAT.pkPrefix]),
       }),
     );
     role.addToPrincipalPolicy(
@@ -70,9 +71,7 @@ export class Heartbeat extends Construct {
         resources: [props.source.streamArn],
       }),
     );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [props.summaryTable.tableArn] }),
-    );
+    grantSummaryAccess(role, props.summaryTable, SUMMARY_ACCESS.heartbeat);
 
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {

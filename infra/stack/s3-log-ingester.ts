@@ -16,6 +16,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
+import { grantSummaryAccess, SUMMARY_ACCESS } from './summary-access.ts';
 
 // The id CDK gives its one bucket-notification function per stack.
 const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -112,12 +113,7 @@ export class S3LogIngester extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], resources: [props.executionLog.tableArn] }),
     );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-        resources: [props.summaryTable.tableArn],
-      }),
-    );
+    grantSummaryAccess(role, props.summaryTable, SUMMARY_ACCESS.s3LogIngester);
 
     // S3 invokes asynchronously: a log object that still fails after Lambda's
     // retries lands in the queue, to be read again (reading twice adds nothing).

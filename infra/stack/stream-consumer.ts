@@ -9,6 +9,7 @@ import { captureEnv } from '../../shared/settings/components.ts';
 import type { CaptureFunctionProps } from './capture-props.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
+import { grantSummaryAccess, SUMMARY_ACCESS } from './summary-access.ts';
 
 export interface StreamConsumerProps extends CaptureFunctionProps {
   /** Where the mapping sends what it gives up on: where the records were, never the records. */
@@ -51,12 +52,7 @@ export class StreamConsumer extends Construct {
     this.function.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: [listStreamsOn] }),
     );
-    this.function.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
-        resources: [props.summaryTable.tableArn],
-      }),
-    );
+    grantSummaryAccess(this.function.role, props.summaryTable, SUMMARY_ACCESS.streamConsumer);
 
     const m = STREAM_MAPPING;
     this.mapping = new lambda.EventSourceMapping(this, 'Mapping', {

@@ -9,6 +9,7 @@ import { captureEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { CaptureFunctionProps } from './capture-props.ts';
 import { NodeFunction } from './node-function.ts';
+import { grantSummaryAccess, SUMMARY_ACCESS } from './summary-access.ts';
 
 /** The stream consumer's: the records are read back from its stream and captured alike. */
 export type StreamRecoveryProps = CaptureFunctionProps;
@@ -56,10 +57,7 @@ export class StreamRecovery extends Construct {
         resources: [props.source.streamArn],
       }),
     );
-    // Entries and unreadable records (PutItem), days marked incomplete (UpdateItem).
-    this.function.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [props.summaryTable.tableArn] }),
-    );
+    grantSummaryAccess(this.function.role, props.summaryTable, SUMMARY_ACCESS.streamRecovery);
 
     this.function.fn.addEventSource(
       new SqsEventSource(this.queue, {

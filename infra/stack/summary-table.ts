@@ -13,7 +13,7 @@ export interface SummaryTableProps {
 
 /**
  * The summary table: every kind of item in shared/summary/model (per-day
- * failure entries, the digest's sent-markers, S3 upload state, ...). Items
+ * failure entries, the digest's send ledger, S3 upload state, ...). Items
  * carry their own expiry (the model's TTL attribute, set by the writers from
  * the retention days), so TTL trims the table without a sweeper.
  */

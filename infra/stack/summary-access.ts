@@ -1,0 +1,107 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SUMMARY_KINDS, type SummaryKind } from '../../shared/summary/model/kinds.ts';
+
+/**
+ * The actions a role may be granted on the summary table. Each names the
+ * partition keys it touches, so `dynamodb:LeadingKeys` is always in the
+ * request. Scan is not among them: it carries no leading key, and a
+ * `ForAllValues` condition holds on an absent key, so a Scan grant would
+ * reach every kind.
+ */
+export type SummaryAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
+
+/** What one role may do on the summary table: per action, the kinds of item it may do it to. */
+export type SummaryAccess = Readonly<Partial<Record<SummaryAction, readonly SummaryKind[]>>>;
+
+/**
+ * Who touches which kinds, read from the code each function runs. A role
+ * then cannot rewrite what is not its to write: the digest cannot forge or
+ * drop a day's entries, capture cannot mark a day sent, the S3 ingester
+ * touches only upload state.
+ */
+export const SUMMARY_ACCESS = {
+  /**
+   * SummaryStore.putEntry, putUnreadable and ensureCoverage, and
+   * EvidenceStore.advanceWatermark: single puts, some conditional. It
+   * reads nothing of the table.
+   */
+  streamConsumer: {
+    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'coverage', 'watermark'],
+  },
+  /**
+   * The consumer's puts on the records it reads back (heartbeats among
+   * them, hence watermarks), and SummaryStore.markIncomplete on days whose
+   * records the stream no longer holds.
+   */
+  streamRecovery: {
+    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'watermark'],
+    'dynamodb:UpdateItem': ['dayState'],
+  },
+  /** EvidenceStore.getSlots, putSlots and putRound. */
+  heartbeat: {
+    'dynamodb:GetItem': ['heartbeatSlots'],
+    'dynamodb:PutItem': ['heartbeatSlots', 'heartbeatRound'],
+  },
+  /**
+   * Reads what a report and its completeness need (SummaryStore,
+   * EvidenceStore, SendLedger.get); writes only its send ledger, with a
+   * conditional put (claim) and conditional updates. It deletes nothing.
+   */
+  digest: {
+    'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
+    'dynamodb:Query': ['dayEntry', 'unreadable', 'watermark', 'heartbeatRound'],
+    'dynamodb:PutItem': ['sentMarker'],
+    'dynamodb:UpdateItem': ['sentMarker'],
+  },
+  /** UploadStateStore: events in batches, starts one by one, then their verdicts. */
+  s3LogIngester: {
+    'dynamodb:Query': ['uploadEvent', 'uploadStart'],
+    'dynamodb:BatchWriteItem': ['uploadEvent'],
+    'dynamodb:PutItem': ['uploadStart'],
+    'dynamodb:UpdateItem': ['uploadStart'],
+  },
+} as const satisfies Record<string, SummaryAccess>;
+
+/**
+ * Limits a statement to items whose partition key starts with one of
+ * `prefixes`. `ForAllValues` because a batch carries many keys and each one
+ * must match.
+ */
+export function leadingKeysPrefixCondition(prefixes: readonly string[]): Record<string, Record<string, string[]>> {
+  return { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } };
+}
+
+/**
+ * Limits a statement to items of `kinds`. A kind's partition keys all start
+ * with its registered prefix, and no prefix begins another (kinds.ts), so
+ * `PREFIX*` matches that kind's keys and no other's.
+ */
+export function leadingKeysCondition(kinds: readonly SummaryKind[]): Record<string, Record<string, string[]>> {
+  return leadingKeysPrefixCondition(kinds.map((k) => SUMMARY_KINDS[k]));
+}
+
+/** One statement per set of kinds, so each action reaches exactly the kinds listed for it. */
+export function summaryTableStatements(table: dynamodb.ITable, access: SummaryAccess): iam.PolicyStatement[] {
+  const byKinds = new Map<string, { actions: SummaryAction[]; kinds: readonly SummaryKind[] }>();
+  for (const [action, kinds] of Object.entries(access) as [SummaryAction, readonly SummaryKind[]][]) {
+    const id = [...kinds].sort().join(' ');
+    const group = byKinds.get(id);
+    if (group) group.actions.push(action);
+    else byKinds.set(id, { actions: [action], kinds });
+  }
+  return [...byKinds.values()].map(
+    ({ actions, kinds }) => new iam.PolicyStatement({ actions, resources: [table.tableArn], conditions: leadingKeysCondition(kinds) }),
+  );
+}
+
+/** Grants `role` exactly `access` on the summary table. */
+export function grantSummaryAccess(role: iam.IRole, table: dynamodb.ITable, access: SummaryAccess): void {
+  for (const statement of summaryTableStatements(table, access)) role.addToPrincipalPolicy(statement);
+}
