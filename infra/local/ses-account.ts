@@ -17,6 +17,8 @@ export interface LocalSesAccount {
   readonly unverified: readonly string[];
   /** Addresses and domains that are identities awaiting verification (PENDING). */
   readonly pending: readonly string[];
+  /** false: only domains are identities, as where a verified domain covers every address in it. */
+  readonly addressIdentities: boolean;
   /** DKIM status of every identity. */
   readonly dkim: (typeof DKIM_STATES)[number];
   /** Recipients per 24 h, -1 unlimited; by default what SES gives a new account: 200 in the sandbox, 50,000 with production access. */
@@ -32,6 +34,7 @@ export const accountPatch = z
     sendingEnabled: z.boolean(),
     unverified: z.array(z.string().min(1)),
     pending: z.array(z.string().min(1)),
+    addressIdentities: z.boolean(),
     dkim: z.enum(DKIM_STATES),
     max24HourSend: z.number().int().min(-1),
     maxSendRate: z.number().positive(),
@@ -46,7 +49,7 @@ interface Settings extends Omit<LocalSesAccount, 'max24HourSend' | 'maxSendRate'
   readonly maxSendRate?: number;
 }
 
-const DEFAULTS: Settings = { productionAccess: true, sendingEnabled: true, unverified: [], pending: [], dkim: 'SUCCESS' };
+const DEFAULTS: Settings = { productionAccess: true, sendingEnabled: true, unverified: [], pending: [], addressIdentities: true, dkim: 'SUCCESS' };
 
 /** The account state, changeable while the emulator runs. */
 export class LocalSesAccountState {
@@ -83,7 +86,7 @@ function identityState(account: LocalSesAccount, id: string): 'missing' | 'pendi
   const domain = domainOf(id);
   const isDomain = !id.includes('@');
   const hides = (list: readonly string[]) => listed(list, id) || listed(list, domain) || (isDomain && list.some((x) => x.includes('@') && domainOf(x) === domain));
-  if (hides(account.unverified)) return 'missing';
+  if (hides(account.unverified) || (!isDomain && !account.addressIdentities)) return 'missing';
   return hides(account.pending) ? 'pending' : 'verified';
 }
 
