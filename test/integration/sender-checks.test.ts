@@ -22,6 +22,12 @@ async function setAccount(patch: LocalSesAccountPatch | Record<string, unknown>)
   return fetch(`${inject('sesEndpoint')}/_local/account`, { method: 'POST', body: JSON.stringify(patch) });
 }
 
+/**
+ * The sandbox with one recipient not verified. Its quota is raised from the sandbox's 200: every test file
+ * sends through the one emulator, and the whole run sends more than that.
+ */
+const SANDBOX = { productionAccess: false, unverified: ['oncall@example.org'], max24HourSend: 1_000_000 };
+
 const check = (to: readonly string[] = [OPS, ONCALL], from = SENDER) => checkSender(clients.ses, { from, to });
 
 beforeAll(() => {
@@ -89,8 +95,8 @@ describe('the local SES answers as SES v2 does', () => {
 
 describe('sender checks against the local SES', () => {
   it('in the sandbox, names the one recipient that is not verified', async () => {
-    const account = (await (await setAccount({ productionAccess: false, unverified: ['oncall@example.org'] })).json()) as LocalSesAccount;
-    expect(account).toMatchObject({ productionAccess: false, max24HourSend: 200, maxSendRate: 1 });
+    const account = (await (await setAccount(SANDBOX)).json()) as LocalSesAccount;
+    expect(account).toMatchObject({ productionAccess: false, unverified: ['oncall@example.org'], maxSendRate: 1 });
     const report = await check();
     expect(report.production).toBe(false);
     expect(report.recipients.map((r) => [r.address, r.verified])).toEqual([
@@ -157,7 +163,7 @@ describe('failure-digest check', () => {
   });
 
   it('exits 1 naming the unverified recipient in the sandbox, also as JSON', async () => {
-    await setAccount({ productionAccess: false, unverified: ['oncall@example.org'] });
+    await setAccount(SANDBOX);
     const run = await runBinary(['check'], { env: env() });
     const problem = 'the SES account is in the sandbox, which mails only verified identities, and 1 recipient is not verified: oncall@example.org';
     expect(run.stdout.split('\n').filter((l) => l.startsWith('problem: '))).toEqual([`problem: ${problem}`]);
