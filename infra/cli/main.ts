@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './check.ts';
 import { captureCommand, digestCommand, reprocessCommand, windowCommand, type Io } from './commands.ts';
 import { SETTINGS } from '../../shared/settings/settings.ts';
 import { consoleIo } from './console-io.ts';
@@ -50,6 +51,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(faultOption())
     .addOption(faultSeedOption())
     .action(async (opts) => setExit(await digestCommand(io, opts)));
+
+  program
+    .command('check')
+    .description("ask SES whether the digest can be sent: sender identity and DKIM, sandbox and recipients, 24-hour quota (exit 1 when something blocks it)")
+    .option('--json', 'print {"ready","problems","warnings","report"} as one line')
+    .action(async (opts) => setExit(await checkCommand(io, opts)));
 
   program
     .command('reprocess')

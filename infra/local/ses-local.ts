@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import sesLocal from 'aws-ses-v2-local';
 import { createSnsLocal } from './sns-local.ts';
+import { accountRoutes, LocalSesAccountState, type LocalSesAccountPatch } from './ses-account.ts';
 
 type StartServer = typeof sesLocal.default;
 // A CommonJS module: Node hands its exports object as the default import, some loaders its `default`.
@@ -10,6 +11,8 @@ const startServer: StartServer =
 export interface SesLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** What GetAccount and GetEmailIdentity answer; also set over HTTP at `/_local/account`. */
+  readonly account: LocalSesAccountState;
   stop(): Promise<void>;
 }
 
@@ -18,31 +21,38 @@ export interface SesLocalOptions {
   readonly host?: string;
   /** Where each administrator notice published to the local SNS is written, one line. */
   readonly log?: (line: string) => void;
+  /** The account at start: sandbox or production, identities not verified, DKIM, quota. @default production access, everything verified, DKIM SUCCESS */
+  readonly account?: LocalSesAccountPatch;
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Starts the SES v2 emulator in this process (SendEmail, a web mailbox at
- * `/`, JSON at `/store`), with the local SNS beside it on the same port: the
- * administrator notices it delivers land in the same mailbox.
+ * Starts the SES v2 emulator in this process: SendEmail, a web mailbox at `/`,
+ * JSON at `/store`. On the same port, in front of the emulator's own routes:
+ * GetAccount and GetEmailIdentity, which the emulator lacks or answers from
+ * its environment, from a state of our own; and the local SNS, whose
+ * administrator notices land in the same mailbox.
  */
 export async function startSesLocal(options: SesLocalOptions): Promise<SesLocal> {
+  const account = new LocalSesAccountState(options.account);
   const http: Server = await startServer({ port: options.port, host: options.host ?? '127.0.0.1' });
   const endpoint = `http://127.0.0.1:${options.port}`;
   const sns = createSnsLocal({ sesEndpoint: endpoint, ...(options.log ? { log: options.log } : {}) });
   const emulator = http.listeners('request') as Listener[];
+  const ours = accountRoutes(account);
   http.removeAllListeners('request');
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (sns.matches(req)) {
       void sns.handle(req, res);
       return;
     }
-    for (const listener of emulator) listener.call(http, req, res);
+    if (!ours(req, res)) for (const listener of emulator) listener.call(http, req, res);
   });
   return {
     endpoint,
     port: options.port,
+    account,
     stop: () =>
       new Promise<void>((resolve) => {
         sns.close();

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { readAddressList, readMailbox, type AddressProblem } from '../email/addresses.ts';
 import { OPERATION_PATTERN_RE, WRITES } from '../s3logs/rules.ts';
 import { readZone } from '../time/zones.ts';
 
@@ -48,8 +49,6 @@ const NAME_RE = /^[a-zA-Z0-9_.-]{3,255}$/;
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const CLOCK_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const STREAM_ARN_RE = /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})\/stream\/([^/\s]+)$/;
-// `Display Name <address>`, as SES takes a From or To header.
-const NAMED_RE = /^([^<>]*)<([^<>]+)>$/;
 
 export const text: Check<string> = z.string();
 
@@ -120,22 +119,39 @@ export function numberIn(values: readonly number[], what: string): Check<number>
   });
 }
 
-const bareAddress = z.email({ error: 'is not an e-mail address' });
-
 /** A bare e-mail address, as an SNS e-mail subscription takes it. */
-export const address: Check<string> = bareAddress;
+export const address: Check<string> = z.email({ error: 'is not an e-mail address' });
 
-/** The address inside `Display Name <address>`, or the whole text when it has no display name. */
+/** The address inside `Display Name <address>`, or the whole text when it is not one mailbox. */
 export function addressOf(mailbox: string): string {
-  return NAMED_RE.exec(mailbox.trim())?.[2]?.trim() ?? mailbox.trim();
+  return readMailbox(mailbox).mailboxes[0]?.address ?? mailbox.trim();
 }
 
-/** An address with an optional display name, as SES takes a From or To: `Reports <reports@example.com>`. */
+function refuseAll(ctx: Ctx, problems: readonly AddressProblem[]): never {
+  for (const p of problems) ctx.addIssue({ code: 'custom', input: p.input, message: p.message });
+  return z.NEVER;
+}
+
+/** One address with an optional display name, as SES takes a From: `Reports <reports@example.com>`. */
 export const mailbox: Check<string> = z.string().transform((raw, ctx) => {
-  const named = NAMED_RE.exec(raw);
-  const bare = named ? (named[2] ?? '').trim() : raw;
-  return bareAddress.safeParse(bare).success ? raw : refuse(ctx, raw, 'is not an e-mail address');
+  const read = readMailbox(raw);
+  return read.problems.length === 0 ? raw : refuseAll(ctx, read.problems);
 });
+
+/**
+ * Comma-separated mailboxes, as SES takes a To: each entry as written. An
+ * empty entry or an empty list is refused, each bad entry named.
+ */
+export function mailboxes(limit: { readonly max: number; readonly noun: string; readonly why: string }): Check<string[]> {
+  return z.string().transform((raw, ctx) => {
+    const read = readAddressList(raw);
+    for (const p of read.problems) ctx.addIssue({ code: 'custom', input: p.input, message: p.message });
+    // Bad entries count too: fixing them must not then run into the limit.
+    const count = read.mailboxes.length + read.problems.filter((p) => p.input !== raw).length;
+    if (count > limit.max) refuseWhole(ctx, `has ${count} ${limit.noun}; ${limit.why}`);
+    return read.problems.length === 0 ? read.mailboxes.map((m) => m.text) : z.NEVER;
+  });
+}
 
 /** Comma-separated values, each checked; empty parts are dropped. */
 export function listOf<T>(item: Check<T>, limit?: { readonly max: number; readonly noun: string; readonly why: string }): Check<T[]> {

@@ -90,7 +90,7 @@ export const SETTINGS = {
   sesTo: setting({
     env: 'SES_TO',
     context: 'sesTo',
-    check: check.listOf(check.mailbox, { max: MAX_RECIPIENTS, noun: 'addresses', why: `SES takes at most ${MAX_RECIPIENTS}` }),
+    check: check.mailboxes({ max: MAX_RECIPIENTS, noun: 'addresses', why: `SES takes at most ${MAX_RECIPIENTS}` }),
     toText: joined,
     hint: 'the comma-separated recipients of the digest, e.g. ops@example.com,oncall@example.com',
   }),

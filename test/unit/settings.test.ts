@@ -58,10 +58,26 @@ describe('loadDigestConfig', () => {
     });
   });
 
-  it('splits SES_TO on commas, trims, and drops empty parts', () => {
-    const config = loadDigestConfig({ SES_FROM: 'Failure Digest <digest@example.com>', SES_TO: ' a@example.com, b@example.org ,,Ops <ops@example.net>, ' });
-    expect(config.sesTo).toEqual(['a@example.com', 'b@example.org', 'Ops <ops@example.net>']);
+  it('splits SES_TO on the commas between mailboxes and trims each, keeping a quoted name with a comma whole', () => {
+    const config = loadDigestConfig({ SES_FROM: 'Failure Digest <digest@example.com>', SES_TO: ' a@example.com, b@example.org ,"Ops, night" <ops@example.net> ' });
+    expect(config.sesTo).toEqual(['a@example.com', 'b@example.org', '"Ops, night" <ops@example.net>']);
     expect(config.sesFrom).toBe('Failure Digest <digest@example.com>');
+  });
+
+  it.each([
+    ['ops@x.com,,bad', ['SES_TO="ops@x.com,,bad" has no address at position 2', 'SES_TO="bad" is not an e-mail address']],
+    [' a@example.com, b@example.org ,,Ops <ops@example.net>, ', ['SES_TO="a@example.com, b@example.org ,,Ops <ops@example.net>," has no address at positions 3 and 5']],
+    [',,,', ['SES_TO=",,," has no address']],
+    ['a@example.com b@example.com', ['SES_TO="a@example.com b@example.com" holds 2 addresses; separate addresses with commas']],
+    ['a@example.com;b@example.com', ['SES_TO="a@example.com;b@example.com" holds 2 addresses; separate addresses with commas']],
+  ])('refuses SES_TO=%j, naming each bad entry', (raw, problems) => {
+    expect(problemsOf(() => loadDigestConfig({ ...MAIL, SES_TO: raw }))).toEqual(problems);
+  });
+
+  it('refuses a SES_FROM that is a list', () => {
+    expect(problemsOf(() => loadDigestConfig({ ...MAIL, SES_FROM: 'a@example.com, b@example.com' }))).toEqual([
+      'SES_FROM="a@example.com, b@example.com" must be one address, not a list',
+    ]);
   });
 
   it('lists every problem at once in one ConfigError, each naming the setting and the value', () => {
