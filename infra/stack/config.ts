@@ -55,6 +55,10 @@ export interface StackConfig {
   readonly sesSandbox: boolean;
   readonly retentionDays: number;
   readonly alarmEmail?: string;
+  /** Subscribed to the alarm topic too: told when a digest did not go out. */
+  readonly adminTo: readonly string[];
+  /** Minutes after reportAt by which the watchdog wants the day confirmed. */
+  readonly watchdogMarginMinutes: number;
   readonly logLevel: string;
   readonly logRetention: RetentionDays;
   readonly gsiName: string;
@@ -68,7 +72,7 @@ export interface StackConfig {
 export type ContextReader = (key: string) => unknown;
 
 const KEYS = [
-  'reportTz', 'reportAt', 'sesFrom', 'sesTo', 'sendEmpty', 'sesSandbox', 'retentionDays', 'alarmEmail', 'logLevel',
+  'reportTz', 'reportAt', 'sesFrom', 'sesTo', 'sendEmpty', 'sesSandbox', 'retentionDays', 'alarmEmail', 'adminTo', 'watchdogMarginMinutes', 'logLevel',
   'logRetentionDays', 'gsiName', 'tableName', 'tableStreamArn', 's3AccessLogs', 'accessLogBucket', 'accessLogPrefix',
   's3LogBuckets', 's3LogPrefixes', 's3LogOperations', 's3LogGraceHours',
 ] as const;
@@ -157,6 +161,8 @@ export function readStackConfig(read: ContextReader): StackConfig {
     sesSandbox: v.sesSandbox,
     retentionDays: v.retentionDays,
     ...(v.alarmEmail !== undefined && { alarmEmail: v.alarmEmail }),
+    adminTo: v.adminTo ?? [],
+    watchdogMarginMinutes: v.watchdogMarginMinutes,
     logLevel: v.logLevel,
     logRetention: v.logRetentionDays as RetentionDays,
     gsiName: v.gsiName,

@@ -19,6 +19,8 @@ export interface DigestScheduleProps {
   readonly reportTz: string;
   /** Local wall-clock time of the run. */
   readonly reportAt: LocalTime;
+  /** What the schedule starts, for its description. @default 'daily digest' */
+  readonly what?: string;
   /**
    * Delivery retries when invoking the function fails (throttling, a Lambda
    * outage). The digest keys its send-ledger entry on the scheduled day, so a retry
@@ -54,10 +56,10 @@ export class DigestSchedule extends Construct {
         // Only schedules of this account may use the role (confused deputy).
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
-      description: 'Lets the failure-digest schedule invoke the digest',
+      description: `Lets the failure-digest schedule invoke the ${props.what ?? 'digest'}`,
     });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `failure-digest: daily digest at ${at} ${props.reportTz}`,
+      description: `failure-digest: ${props.what ?? 'daily digest'} at ${at} ${props.reportTz}`,
       // cron(MM HH * * ? *) read in the report zone, so the run follows its DST changes.
       schedule: scheduler.ScheduleExpression.cron({
         minute: String(props.reportAt.minute),

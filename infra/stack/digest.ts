@@ -8,6 +8,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { digestEnv } from '../../shared/settings/components.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import type { ReportArchive } from './report-archive.ts';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { nameOf } from '../../shared/settings/read.ts';
 import { DigestSchedule } from './digest-schedule.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { NodeFunction } from './node-function.ts';
@@ -26,6 +29,8 @@ export interface DigestProps {
   readonly sesFromAddress: string;
   readonly sesTo: readonly string[];
   readonly retentionDays: number;
+  /** Where a report that could not be sent is kept for a resend. */
+  readonly reportArchive: ReportArchive;
   /** Where the stream mapping's dropped ranges wait to be handled: the digest shows no day complete while one waits. */
   readonly dropQueues: readonly sqs.IQueue[];
   /** @default true */
@@ -74,6 +79,7 @@ export class Digest extends Construct {
         sendEmpty: props.sendEmpty ?? true,
         retentionDays: props.retentionDays,
         onFailureQueueUrls: props.dropQueues.map((q) => q.queueUrl),
+        reportArchive: props.reportArchive.location,
       }),
       // A storm day can hold many thousands of failures, read from several
       // shards or from the index, and rendered into one message.
@@ -92,6 +98,7 @@ export class Digest extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: props.dropQueues.map((q) => q.queueArn) }),
     );
+    props.reportArchive.grantKeep(role);
     // The fallback reads the index only, never the base table.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.source.gsiArn] }));
     role.addToPrincipalPolicy(
@@ -113,5 +120,15 @@ export class Digest extends Construct {
       reportAt: props.reportAt,
       ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
     });
+  }
+
+  /**
+   * Where the digest tells the administrators that a day did not go out: a
+   * topic whose e-mail goes by SNS, not SES. Set after the alarms exist,
+   * since their topic is the one.
+   */
+  tellAdministratorsThrough(topic: sns.ITopic): void {
+    this.function.fn.addEnvironment(nameOf('adminTopicArn', 'env'), topic.topicArn);
+    topic.grantPublish(this.function.role);
   }
 }

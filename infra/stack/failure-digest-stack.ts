@@ -1,10 +1,15 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
 import { Digest } from './digest.ts';
 import { ExecutionLogTable } from './execution-log-table.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
+import { ReportArchive } from './report-archive.ts';
+import { Watchdog } from './watchdog.ts';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { DIGEST_METRICS } from '../../shared/digest/metrics.ts';
+import { hhmm } from '../../shared/settings/checks.ts';
 import { S3LogIngester } from './s3-log-ingester.ts';
 import { StreamConsumer } from './stream-consumer.ts';
 import { StreamRecovery } from './stream-recovery.ts';
@@ -28,6 +33,8 @@ export class FailureDigestStack extends Stack {
   readonly digest: Digest;
   readonly heartbeat: Heartbeat;
   readonly alarms: OperationsAlarms;
+  readonly reportArchive: ReportArchive;
+  readonly watchdog: Watchdog;
   /** Present when S3 server access logs are a source. */
   readonly s3Logs?: S3LogIngester;
 
@@ -62,7 +69,9 @@ export class FailureDigestStack extends Stack {
       ...logging,
     });
 
+    this.reportArchive = new ReportArchive(this, 'ReportArchive', { retentionDays: c.retentionDays });
     this.digest = new Digest(this, 'Digest', {
+      reportArchive: this.reportArchive,
       source: this.executionLog,
       summaryTable: this.summary.table,
       reportTz: c.reportTz,
@@ -97,6 +106,7 @@ export class FailureDigestStack extends Stack {
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       ...(c.alarmEmail !== undefined && { alarmEmail: c.alarmEmail }),
+      adminTo: c.adminTo,
       deadLetterQueues: {
         StreamRecovery: this.recovery.deadLetterQueue.queue,
         Digest: this.digest.deadLetterQueue.queue,
@@ -112,6 +122,31 @@ export class FailureDigestStack extends Stack {
       },
       streamConsumer: this.consumer.fn,
     });
+    this.digest.tellAdministratorsThrough(this.alarms.topic);
+    this.watchdog = new Watchdog(this, 'Watchdog', {
+      summaryTable: this.summary.table,
+      reportTz: c.reportTz,
+      reportAt: c.reportAt,
+      marginMinutes: c.watchdogMarginMinutes,
+      topic: this.alarms.topic,
+      ...logging,
+      ...(props.checkFromMs !== undefined && { checkFromMs: props.checkFromMs }),
+    });
+    this.alarms.alarmOnErrors('Watchdog', this.watchdog.fn);
+    this.alarms.addAlarm('DigestUnconfirmed', {
+      alarmDescription: `failure-digest: a day's digest was not confirmed sent ${c.watchdogMarginMinutes} minutes after ${hhmm(c.reportAt)} ${c.reportTz}; the administrators were told which day and how to send it.`,
+      metric: new cloudwatch.Metric({
+        namespace: DIGEST_METRICS.namespace,
+        metricName: DIGEST_METRICS.unconfirmed,
+        dimensionsMap: { service: DIGEST_METRICS.service },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 
     new CfnOutput(this, 'ExecutionLogTableName', {
       description: this.executionLog.created ? 'Table the writers put execution logs into' : 'Attached execution-log table',
@@ -122,7 +157,8 @@ export class FailureDigestStack extends Stack {
       description: 'Invoke with {"date":"YYYY-MM-DD"} to (re)send one day',
       value: this.digest.fn.functionName,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'ADMIN_TOPIC_ARN for a CLI run: where its administrator notices go', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'ReportArchiveLocation', { description: 'REPORT_ARCHIVE for a CLI run: reports that did not go out, for resend', value: this.reportArchive.location });
     new CfnOutput(this, 'StreamRecoveryDeadLetterQueueUrl', {
       description: 'Ranges of dropped stream records that could not be recovered: replay them with failure-digest replay',
       value: this.recovery.deadLetterQueue.queue.queueUrl,

@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 export interface OperationsAlarmsProps {
   /** Address subscribed to the alarm topic. @default - no subscription; subscribe later */
   readonly alarmEmail?: string;
+  /** The administrators, also subscribed: told when a digest did not go out. @default none */
+  readonly adminTo?: readonly string[];
   /** Queues whose first message is worth waking someone for. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Functions whose errors are alarmed. */
@@ -32,14 +34,9 @@ export class OperationsAlarms extends Construct {
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'failure-digest alarms', enforceSSL: true });
-    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const action = new SnsAction(this.topic);
-    const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
-      const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      this.alarms.push(alarm);
-    };
+    const subscribers = new Set([...(props.alarmEmail ? [props.alarmEmail] : []), ...(props.adminTo ?? [])]);
+    for (const address of subscribers) this.topic.addSubscription(new EmailSubscription(address));
+    const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => this.addAlarm(alarmId, alarmProps);
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       add(`${name}DeadLetters`, {
@@ -52,16 +49,7 @@ export class OperationsAlarms extends Construct {
       });
     }
 
-    for (const [name, fn] of Object.entries(props.functions)) {
-      add(`${name}Errors`, {
-        alarmDescription: `failure-digest: the ${name} function reported errors.`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
+    for (const [name, fn] of Object.entries(props.functions)) this.alarmOnErrors(name, fn);
 
     const lag = props.iteratorAgeThreshold ?? Duration.minutes(15);
     add('StreamIteratorAge', {
@@ -71,6 +59,28 @@ export class OperationsAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       // Two periods: one slow batch during a storm is not yet a lag.
       evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** One more alarm to the topic, raised and cleared. */
+  addAlarm(alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const action = new SnsAction(this.topic);
+    const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /** Alarms on a function's errors, as for those given at construction. */
+  alarmOnErrors(name: string, fn: lambda.IFunction): cloudwatch.Alarm {
+    return this.addAlarm(`${name}Errors`, {
+      alarmDescription: `failure-digest: the ${name} function reported errors.`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }

@@ -60,6 +60,10 @@ export const SUMMARY_ACCESS = {
     'dynamodb:PutItem': ['sentMarker'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
+  /** SendLedger.get: whether the digest's day was confirmed. */
+  watchdog: {
+    'dynamodb:GetItem': ['sentMarker'],
+  },
   /** UploadStateStore: events in batches, starts one by one, then their verdicts. */
   s3LogIngester: {
     'dynamodb:Query': ['uploadEvent', 'uploadStart'],

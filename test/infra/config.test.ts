@@ -38,6 +38,8 @@ describe('stack context', () => {
       logLevel: 'INFO',
       logRetention: RetentionDays.ONE_MONTH,
       gsiName: 'gsi_status_ts',
+      adminTo: [],
+      watchdogMarginMinutes: 60,
     });
   });
 

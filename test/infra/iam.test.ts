@@ -11,7 +11,7 @@ import { arnOf, asArray, idOf, statementsOf, type Statement, type Synth } from '
 const CHECK_FROM = Date.parse('2026-01-01T00:00:00Z');
 const CONTEXT = { sesFrom: 'reports@example.com', sesTo: 'ops@example.com', reportTz: 'Europe/Paris', reportAt: '08:00', s3AccessLogs: 'true' };
 
-type RoleName = 'streamConsumer' | 'streamRecovery' | 'heartbeat' | 'digest' | 's3LogIngester';
+type RoleName = 'streamConsumer' | 'streamRecovery' | 'heartbeat' | 'digest' | 'watchdog' | 's3LogIngester';
 
 /**
  * What each function's code does to the summary table, written out here
@@ -36,6 +36,9 @@ const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
     'dynamodb:PutItem': ['sentMarker'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
+  watchdog: {
+    'dynamodb:GetItem': ['sentMarker'],
+  },
   s3LogIngester: {
     'dynamodb:Query': ['uploadEvent', 'uploadStart'],
     'dynamodb:BatchWriteItem': ['uploadEvent'],
@@ -53,6 +56,7 @@ function roleOf(s: Synth, name: RoleName): IConstruct {
     streamRecovery: s.stack.recovery.function.role,
     heartbeat: s.stack.heartbeat.function.role,
     digest: s.stack.digest.function.role,
+    watchdog: s.stack.watchdog.function.role,
     s3LogIngester: s.stack.s3Logs!.function.role,
   };
   return roles[name];

@@ -91,11 +91,13 @@ describe('S3 access log ingester with a log bucket of its own', () => {
     const app = testApp({ ...BASE, 'aws:cdk:bundling-stacks': [] });
     const stack = buildApp(app, { checkFromMs: CHECK_FROM });
     expect(stack.s3Logs).toBeUndefined();
-    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    // The report archive is the only bucket.
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 1);
   });
 
   it('creates an encrypted, private, TLS-only log bucket that only S3 logging of this account may write to, and keeps it', () => {
-    s.template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The log bucket, beside the report archive.
+    s.template.resourceCountIs('AWS::S3::Bucket', 2);
     s.template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -200,7 +202,7 @@ describe('S3 access log ingester with a log bucket of its own', () => {
   });
 
   it('alarms on its errors and its queue like the other functions', () => {
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: ref(s.s3.fn) }] });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -244,7 +246,8 @@ describe('S3 access log ingester on the user\'s log bucket', () => {
   });
 
   it('creates no bucket and reads only below the log prefix', () => {
-    s.template.resourceCountIs('AWS::S3::Bucket', 0);
+    // The report archive only.
+    s.template.resourceCountIs('AWS::S3::Bucket', 1);
     expect(grantsOf(s, s.s3.function.role).get('s3:GetObject')).toEqual(['arn:aws:s3:::acme-access-logs/backups/*']);
     s.template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: 'acme-access-logs',

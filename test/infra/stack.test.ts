@@ -9,7 +9,8 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_FILTER } from '../../shared/capture/heartbeat.ts';
 import { FAILED_WRITES_FILTER } from '../../shared/capture/stream-filter.ts';
-import { loadCaptureConfig, loadDigestConfig } from '../../shared/settings/components.ts';
+import { loadCaptureConfig, loadDigestConfig, loadWatchdogConfig } from '../../shared/settings/components.ts';
+import { DIGEST_METRICS } from '../../shared/digest/metrics.ts';
 import { SUMMARY_TABLE } from '../../shared/summary/model/table.ts';
 import { EXECUTION_LOG_TABLE } from '../../shared/tables.ts';
 import { buildApp } from '../../infra/stack/build-app.ts';
@@ -29,6 +30,7 @@ const BASE_CONTEXT = {
   sesFrom: 'Failure digest <reports@example.com>',
   sesTo: 'ops@example.com,oncall@example.org',
   alarmEmail: 'alarms@example.com',
+  adminTo: 'admin@example.com,alarms@example.com',
   retentionDays: '120',
   logRetentionDays: '14',
 };
@@ -81,7 +83,7 @@ describe('stack with a new execution-log table', () => {
 
   describe('1. offline bundling', () => {
     it('bundles every handler locally into minified ESM with source maps and a require shim', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.watchdog.fn]) {
         const { dir, code } = bundleOf(s, fn);
         expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
         // Booleans, so a failure does not print half a megabyte of bundle.
@@ -95,7 +97,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('loads on Node with the environment the template gives it, reaching the exported handler', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.watchdog.fn]) {
         const entry = pathToFileURL(path.join(bundleOf(s, fn).dir, 'index.mjs')).href;
         const run = spawnSync(
           process.execPath,
@@ -108,7 +110,7 @@ describe('stack with a new execution-log table', () => {
     });
 
     it('bundles the AWS SDK the lockfile pins instead of relying on the runtime copy', () => {
-      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn]) {
+      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.watchdog.fn]) {
         expect(/from\s*"@aws-sdk\//.test(bundleOf(s, fn).code), 'imports @aws-sdk at run time').toBe(false);
       }
     });
@@ -310,12 +312,19 @@ describe('stack with a new execution-log table', () => {
       expect(g.get('dynamodb:GetItem')).toEqual([summary]);
       for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(g.get(write)).toEqual([summary]);
       expect(new Set(g.get('ses:SendEmail'))).toEqual(new Set([identity('reports@example.com'), identity('example.com')]));
+      // It keeps an unsent report under reports/ only, and tells the administrators on the alarm topic only.
+      const kept = { 'Fn::Join': ['', [arnOf(s.stack.reportArchive.bucket), '/reports/*']] };
+      for (const action of ['s3:PutObject', 's3:GetObject']) expect(g.get(action)).toEqual([kept]);
+      expect(g.get('sns:Publish')).toEqual([ref(s.stack.alarms.topic)]);
       expect([...g.keys()].filter((a) => !/^(logs|sqs):/.test(a)).sort()).toEqual([
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        's3:GetObject',
+        's3:PutObject',
         'ses:SendEmail',
+        'sns:Publish',
       ]);
       const ses = statements.find((st) => asArray(st.Action).includes('ses:SendEmail'))!;
       expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@example.com' } });
@@ -353,6 +362,18 @@ describe('stack with a new execution-log table', () => {
         SEND_EMPTY: 'true',
         SUMMARY_RETENTION_DAYS: '120',
         ON_FAILURE_QUEUE_URLS: { 'Fn::Join': ['', [ref(s.stack.recovery.queue), ',', ref(s.stack.recovery.deadLetterQueue.queue)]] },
+        ADMIN_TOPIC_ARN: ref(s.stack.alarms.topic),
+        REPORT_ARCHIVE: { 'Fn::Join': ['', ['s3://', ref(s.stack.reportArchive.bucket), '/reports/']] },
+        POWERTOOLS_SERVICE_NAME: 'failure-digest',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(envOf(s, s.stack.watchdog.fn)).toEqual({
+        SUMMARY_TABLE: ref(s.stack.summary.table),
+        REPORT_TZ: 'Europe/Paris',
+        REPORT_AT: '07:30',
+        WATCHDOG_MARGIN_MINUTES: '60',
+        ADMIN_TOPIC_ARN: ref(s.stack.alarms.topic),
         POWERTOOLS_SERVICE_NAME: 'failure-digest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
@@ -375,12 +396,30 @@ describe('stack with a new execution-log table', () => {
         captureWaitSeconds: 180,
         sendTimeoutSeconds: 60,
         onFailureQueueUrls: ['https://sqs.eu-west-1.amazonaws.com/123456789012/resolved-on_failure_queue_urls'],
+        adminTopicArn: 'arn:aws:sns:eu-west-1:123456789012:resolved-admin_topic_arn',
+        reportArchive: 's3://resolved-bucket/reports/',
+        watchdogMarginMinutes: 60,
+      });
+      expect(loadWatchdogConfig(resolvedEnv(envOf(s, s.stack.watchdog.fn)))).toEqual({
+        summaryTable: 'resolved-summary_table',
+        reportTz: c.reportTz,
+        reportAt: c.reportAt,
+        watchdogMarginMinutes: c.watchdogMarginMinutes,
+        adminTopicArn: 'arn:aws:sns:eu-west-1:123456789012:resolved-admin_topic_arn',
+      });
+    });
+
+    it('fires the watchdog on a schedule of its own, the margin after the digest, in the report zone', () => {
+      s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 8 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        Target: { Arn: arnOf(s.stack.watchdog.fn) },
       });
     });
 
     it('logs to explicit log groups with retention', () => {
-      s.template.resourceCountIs('AWS::Logs::LogGroup', 4);
-      for (const fn of [s.stack.consumer.function, s.stack.recovery.function, s.stack.digest.function, s.stack.heartbeat.function]) {
+      s.template.resourceCountIs('AWS::Logs::LogGroup', 5);
+      for (const fn of [s.stack.consumer.function, s.stack.recovery.function, s.stack.digest.function, s.stack.heartbeat.function, s.stack.watchdog.function]) {
         expect(s.resources[idOf(fn.logGroup)]!.Properties).toEqual({ RetentionInDays: 14 });
         expect(s.resources[idOf(fn.fn)]!.Properties['LoggingConfig']).toEqual({ LogGroup: ref(fn.logGroup) });
       }
@@ -402,8 +441,33 @@ describe('stack with a new execution-log table', () => {
         alarm('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: arnOf(q, 'QueueName') }, 0);
       }
       alarm('IteratorAge', { Name: 'FunctionName', Value: ref(s.stack.consumer.fn) }, 15 * 60 * 1000);
-      for (const fn of [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.heartbeat.fn]) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
-      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+      const functions = [s.stack.consumer.fn, s.stack.recovery.fn, s.stack.digest.fn, s.stack.heartbeat.fn, s.stack.watchdog.fn];
+      for (const fn of functions) alarm('Errors', { Name: 'FunctionName', Value: ref(fn) }, 0);
+      // The metric the watchdog handler emits (EMF, with Powertools' service dimension).
+      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: DIGEST_METRICS.namespace,
+        MetricName: DIGEST_METRICS.unconfirmed,
+        Dimensions: [{ Name: 'service', Value: DIGEST_METRICS.service }],
+        Threshold: 0,
+        AlarmActions: [topic],
+      });
+      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    });
+
+    it('subscribes the adminTo addresses to the alarm topic, which the digest publishes to', () => {
+      for (const Endpoint of ['admin@example.com', 'alarms@example.com']) {
+        s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint, TopicArn: ref(s.stack.alarms.topic) });
+      }
+      // alarmEmail is also in adminTo: subscribed once.
+      s.template.resourceCountIs('AWS::SNS::Subscription', 2);
+    });
+
+    it('keeps unsent reports in a private, encrypted, retained bucket that expires them with the summary', () => {
+      const bucket = s.resources[idOf(s.stack.reportArchive.bucket)]!;
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties['BucketEncryption']).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+      expect(bucket.Properties['LifecycleConfiguration']).toEqual({ Rules: [{ ExpirationInDays: 120, Prefix: 'reports/', Status: 'Enabled' }] });
     });
 
     it('subscribes the alarmEmail address to the topic', () => {
@@ -420,9 +484,9 @@ describe('stack with a new execution-log table', () => {
       s.template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' },
-        4,
+        5,
       );
-      s.template.resourceCountIs('AWS::Lambda::Function', 4);
+      s.template.resourceCountIs('AWS::Lambda::Function', 5);
     });
   });
 
@@ -441,6 +505,10 @@ describe('stack with a new execution-log table', () => {
           'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
           `FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.executionLog.table)}.Arn>/stream/*]`,
           'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
+          `FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.reportArchive.bucket)}.Arn>/reports/*]`,
+          'FailureDigest/ReportArchive/Bucket AwsSolutions-S1',
+          `FailureDigest/Watchdog/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.watchdog.fn)}.Arn>:*]`,
+          'FailureDigest/Watchdog/DeadLetters/Queue AwsSolutions-SQS3',
         ].sort(),
       );
       for (const reasons of Object.values(acks)) for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
@@ -508,11 +576,11 @@ describe('stack attached to an existing execution-log table', () => {
       ScheduleExpression: 'cron(30 7 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 4);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 5);
   });
 
-  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same six', () => {
+  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same ten', () => {
     expectNoNagFindings(s);
     expect(Object.keys(acknowledgements(s)).sort()).toEqual(
       [
@@ -522,6 +590,10 @@ describe('stack attached to an existing execution-log table', () => {
         'FailureDigest/Heartbeat/DeadLetters/Queue AwsSolutions-SQS3',
         'FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*]',
         'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
+        `FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.reportArchive.bucket)}.Arn>/reports/*]`,
+        'FailureDigest/ReportArchive/Bucket AwsSolutions-S1',
+        `FailureDigest/Watchdog/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.watchdog.fn)}.Arn>:*]`,
+        'FailureDigest/Watchdog/DeadLetters/Queue AwsSolutions-SQS3',
       ].sort(),
     );
   });

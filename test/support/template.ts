@@ -63,7 +63,14 @@ export function bundleOf(s: Synth, fn: IConstruct): { dir: string; code: string 
 /** What the functions' own config readers would see at cold start, with the tables named. */
 export function resolvedEnv(env: Record<string, unknown>): Record<string, string> {
   // What CloudFormation would put in: a name, or for the queue variable, URLs.
-  const resolve = (k: string) => (k.endsWith('_URLS') ? `https://sqs.eu-west-1.amazonaws.com/123456789012/resolved-${k.toLowerCase()}` : `resolved-${k.toLowerCase()}`);
+  const resolve = (k: string) =>
+    k.endsWith('_URLS')
+      ? `https://sqs.eu-west-1.amazonaws.com/123456789012/resolved-${k.toLowerCase()}`
+      : k === 'ADMIN_TOPIC_ARN'
+        ? `arn:aws:sns:eu-west-1:123456789012:resolved-${k.toLowerCase()}`
+        : k === 'REPORT_ARCHIVE'
+          ? 's3://resolved-bucket/reports/'
+          : `resolved-${k.toLowerCase()}`;
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : resolve(k)]));
 }
 

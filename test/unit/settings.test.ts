@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readStackConfig, StackConfigError } from '../../infra/stack/config.ts';
 import { main } from '../../infra/cli/main.ts';
-import { captureEnv, digestEnv, loadCaptureConfig, loadDigestConfig, loadS3LogConfig, s3LogEnv } from '../../shared/settings/components.ts';
+import { captureEnv, digestEnv, loadAdminTo, loadCaptureConfig, loadDigestConfig, loadS3LogConfig, s3LogEnv } from '../../shared/settings/components.ts';
 import { ConfigError } from '../../shared/settings/errors.ts';
 import { SETTINGS, type SettingKey } from '../../shared/settings/settings.ts';
 
@@ -33,6 +33,9 @@ describe('loadDigestConfig', () => {
       captureWaitSeconds: 180,
       sendTimeoutSeconds: 60,
       onFailureQueueUrls: [],
+      adminTopicArn: undefined,
+      reportArchive: undefined,
+      watchdogMarginMinutes: 60,
     });
   });
 
@@ -197,6 +200,9 @@ const CASES: readonly Case[] = [
   { key: 's3LogBuckets', raw: 'vault,Bad_Bucket', problem: 'is not an S3 bucket name' },
   { key: 's3LogGraceHours', raw: '0', problem: 'must be a number of hours above 0 and at most 168' },
   { key: 's3LogOperations', raw: 'REST.PUT.*,writes', value: ['REST.PUT.*', 'writes'] },
+  { key: 'adminTo', raw: 'admin@example.com,oncall@example.org', value: ['admin@example.com', 'oncall@example.org'] },
+  { key: 'watchdogMarginMinutes', raw: '90', value: 90 },
+  { key: 'watchdogMarginMinutes', raw: '5', problem: 'must be a whole number from 10 to 720' },
 ];
 
 type Reading = { readonly value: unknown } | { readonly problem: string };
@@ -221,6 +227,8 @@ const s3 = (env: Record<string, string>) => loadS3LogConfig(env).rules;
 ENV_READERS.s3LogBuckets = (env) => s3(env).buckets;
 ENV_READERS.s3LogOperations = (env) => s3(env).operations;
 ENV_READERS.s3LogGraceHours = (env) => s3(env).graceMs / 3_600_000;
+ENV_READERS.adminTo = (env) => loadAdminTo(env);
+ENV_READERS.watchdogMarginMinutes = (env) => loadDigestConfig({ ...MAIL, ...env }).watchdogMarginMinutes;
 
 const STACK_FIELDS: Partial<Record<SettingKey, (c: ReturnType<typeof readStackConfig>) => unknown>> = {
   reportTz: (c) => c.reportTz,
@@ -233,6 +241,8 @@ const STACK_FIELDS: Partial<Record<SettingKey, (c: ReturnType<typeof readStackCo
   s3LogBuckets: (c) => c.s3AccessLogs?.buckets,
   s3LogOperations: (c) => c.s3AccessLogs?.operations,
   s3LogGraceHours: (c) => c.s3AccessLogs?.graceHours,
+  adminTo: (c) => c.adminTo,
+  watchdogMarginMinutes: (c) => c.watchdogMarginMinutes,
 };
 
 async function cliZone(raw: string): Promise<Reading> {
