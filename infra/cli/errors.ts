@@ -19,7 +19,7 @@ const USER_ERRORS = new Set([
 ]);
 
 /** Errors of a run that went wrong for a reason the message says in full: one line, exit 1. */
-const RUN_ERRORS = new Set(['ClaimLostError', 'SenderCheckError']);
+const RUN_ERRORS = new Set(['ClaimLostError', 'SenderCheckError', 'PortInUseError', 'PortNotOursError', 'LeftoverStackError', 'StackRecordError']);
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -87,6 +87,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--dynamodb-port <port>', 'DynamoDB Local port', '8000')
     .option('--ses-port <port>', 'SES v2 emulator port (mailbox at /)', '8005')
     .option('--data-dir <dir>', 'keep DynamoDB data in this folder (default: in memory)')
+    .option('--run-dir <dir>', 'record the running processes here, and stop what a crashed start left here (default: $XDG_RUNTIME_DIR/failure-digest or <temp dir>/failure-digest-<uid>)')
     .option('--batching-window <ms>', "shorten the stream mapping's batching window, locally only (default: the deployed window)")
     .option('--demo', "write a realistic day of execution logs, wait for capture and send yesterday's digest")
     .addOption(faultOption())

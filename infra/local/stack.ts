@@ -18,6 +18,9 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { localOnFailure } from './on-failure.ts';
 import { startLocalSchedule, type LocalSchedule } from './scheduler.ts';
 import { startSesLocal, type SesLocal } from './ses-local.ts';
+import { assertPortFree } from './port-check.ts';
+import { processCommand } from './port-holders.ts';
+import { createStackRecorder, stopLeftovers } from './stack-leftovers.ts';
 import { createStreamPoller, type StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
 import { ensureLocalTables } from './tables.ts';
 
@@ -154,6 +157,12 @@ export interface LocalStackOptions extends Omit<PipelineOptions, 'clients' | 'fu
   readonly faults?: FaultPlan | undefined;
   /** Subscribed to the local alarm topic, as `adminTo` is on AWS: who reads the administrator notices. */
   readonly adminTo?: readonly string[];
+  /**
+   * Where this stack records its processes while it runs, and where the
+   * leftovers of a start that ended without stopping are found and stopped first.
+   * @default no record
+   */
+  readonly recordDir?: string | undefined;
 }
 
 export interface LocalStack extends Pipeline {
@@ -165,8 +174,9 @@ export interface LocalStack extends Pipeline {
 
 /**
  * The whole system on this machine: DynamoDB Local (one shared database) and
- * the SES v2 emulator, with the pipeline on top. Whatever fails half-way is
- * stopped again, so no Java process outlives a failed start.
+ * the SES v2 emulator, with the pipeline on top. Both ports must be free
+ * before anything starts, and served by what it started once it has. Whatever
+ * fails half-way is stopped again, so no Java process outlives a failed start.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stops: (() => Promise<void> | void)[] = [];
@@ -174,10 +184,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop();
     stops.length = 0;
   };
+  const { recordDir, dynamodbPort, sesPort } = options;
+  // A crashed start's DynamoDB Local would hold the port this one wants: stop it before looking.
+  if (recordDir) await stopLeftovers(recordDir, options.log);
+  await assertPortFree({ port: dynamodbPort, service: 'DynamoDB Local', flag: '--dynamodb-port' });
+  await assertPortFree({ port: sesPort, service: 'SES v2 emulator', flag: '--ses-port' });
   try {
-    const ddb: DynamoDbLocal = await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
+    const recorder = recordDir
+      ? createStackRecorder(recordDir, {
+          version: 1,
+          pid: process.pid,
+          command: processCommand(process.pid) ?? '',
+          startedAt: new Date().toISOString(),
+          ports: { dynamodb: dynamodbPort, ses: sesPort },
+          dataDir: options.dataDir ?? null,
+        })
+      : undefined;
+    // Removed last, once everything it lists has stopped.
+    if (recorder) stops.push(() => recorder.remove());
+    const ddb: DynamoDbLocal = await startDynamoDbLocal({ port: dynamodbPort, dataDir: options.dataDir, onSpawn: (ps) => recorder?.add(ps) });
     stops.push(() => ddb.stop());
-    const ses: SesLocal = await startSesLocal({ port: options.sesPort, log: options.log });
+    const ses: SesLocal = await startSesLocal({ port: sesPort, log: options.log });
     stops.push(() => ses.stop());
     const clientOptions = {
       region: LOCAL_REGION,

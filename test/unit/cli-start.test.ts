@@ -11,3 +11,11 @@ describe('failure-digest start --batching-window', () => {
     expect(run.out).toEqual([]);
   });
 });
+
+describe('failure-digest start with one port for both', () => {
+  it('refuses with one line and exit 2, before starting anything', async () => {
+    const run = await runCli('start', '--dynamodb-port', '9100', '--ses-port', '9100');
+    expect(run.code).toBe(2);
+    expect(run.err).toEqual(['failure-digest: --dynamodb-port and --ses-port are both 9100: each needs a port of its own']);
+  });
+});
