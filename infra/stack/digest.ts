@@ -15,7 +15,8 @@ import { DigestSchedule } from './digest-schedule.ts';
 import type { ExecutionLogTable } from './execution-log-table.ts';
 import { NodeFunction } from './node-function.ts';
 import type { LocalTime } from '../../shared/settings/checks.ts';
-import { sesSendStatement } from './ses-send-policy.ts';
+import { sesCheckStatements, sesSendStatement } from './ses-send-policy.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
 import { grantSummaryAccess, SUMMARY_ACCESS } from './summary-access.ts';
 
 export interface DigestProps {
@@ -104,6 +105,8 @@ export class Digest extends Construct {
     role.addToPrincipalPolicy(
       sesSendStatement(this, props.sesFromAddress, props.sesSandbox ? { sandboxRecipients: props.sesTo } : {}),
     );
+    for (const statement of sesCheckStatements(this, props.sesFromAddress, props.sesTo)) role.addToPrincipalPolicy(statement);
+    acknowledgeWildcardResource(role, '*', 'ses:GetAccount, read-only, which names no resource: the sender checks read the sandbox state and the quota before sending.');
 
     // Scheduler invokes asynchronously: errors inside the digest are retried
     // by Lambda, then land in the same queue as failed deliveries.

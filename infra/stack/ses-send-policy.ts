@@ -38,3 +38,20 @@ export function sesSendStatement(scope: Construct, fromAddress: string, options:
     conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
   });
 }
+
+/**
+ * What the digest's sender checks read before it sends (shared/email/sender-checks.ts): the account (sandbox,
+ * quota; GetAccount has no resource to name) and the identities of the sender and the recipients.
+ */
+export function sesCheckStatements(scope: Construct, fromAddress: string, recipients: readonly string[]): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const identities = new Set(identitiesOf(fromAddress));
+  for (const to of recipients) for (const id of identitiesOf(addressOf(to))) identities.add(id);
+  return [
+    new iam.PolicyStatement({
+      actions: ['ses:GetEmailIdentity'],
+      resources: [...identities].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+    }),
+    new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }),
+  ];
+}

@@ -9,6 +9,8 @@ export interface DeliverDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** The time by which this run is done or gone (a Lambda's timeout, the CLI's send timeout): the claim's lease. */
   readonly deadlineMs: () => number;
+  /** What would make SES refuse the email (an unverified sender or recipient, no quota left), one line each; none: send. */
+  readonly senderProblems?: (email: OutgoingEmail) => Promise<readonly string[]>;
 }
 
 export interface DeliverRequest {
@@ -34,6 +36,17 @@ const RETRY_PAUSE_MS = 500;
 /** What a send must leave of the lease to record its answer. */
 const RECORD_MARGIN_MS = 2_000;
 
+/** Why SES would refuse the email, checked before SendEmail is called; undefined when nothing stands in the way. */
+async function senderBlocked(deps: DeliverDeps, email: OutgoingEmail): Promise<string | undefined> {
+  if (!deps.senderProblems) return undefined;
+  try {
+    const problems = await deps.senderProblems(email);
+    return problems.length > 0 ? `not sent, SES would refuse it: ${problems.join('; ')}` : undefined;
+  } catch (e) {
+    return `not sent, the sender checks could not run: ${(e as Error).message}`;
+  }
+}
+
 /**
  * One email for the day at most: claim, mark `sending`, call SendEmail, and
  * record the answer. SendEmail is called again only after SES refused it as
@@ -54,6 +67,12 @@ export async function deliver(deps: DeliverDeps, req: DeliverRequest): Promise<D
       return { status: 'in-doubt', reason: claim.reason, newly: claim.marked };
     case 'claimed':
       break;
+  }
+
+  const blocked = await senderBlocked(deps, req.email);
+  if (blocked) {
+    await ledger.end(tz, date, claim.token, 'failed', blocked, clock());
+    return { status: 'failed', reason: blocked, attempts: 0 };
   }
 
   await ledger.markSending(tz, date, claim.token, clock());

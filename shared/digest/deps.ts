@@ -9,6 +9,7 @@ import { SummaryStore } from '../summary/store.ts';
 import type { DigestDeps } from './run-digest.ts';
 import { noNotifier, snsNotifier } from '../admin/notifier.ts';
 import { archiveAt } from './archive.ts';
+import { blockingProblems, checkSender } from '../email/sender-checks.ts';
 
 export interface DigestDepsOptions {
   /** @default Date.now */
@@ -44,5 +45,6 @@ export function digestDeps(clients: Clients, config: DigestConfig, options: Dige
       ? snsNotifier(clients.sns, config.adminTopicArn)
       : noNotifier(`no administrator topic is configured (${nameOf('adminTopicArn', 'env')})`),
     archive: config.reportArchive ? archiveAt(config.reportArchive, clients.s3) : undefined,
+    senderProblems: async (email) => blockingProblems(await checkSender(clients.ses, { from: email.from, to: email.to })),
   };
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Mailer } from '../email/mailer.ts';
+import type { Mailer, OutgoingEmail } from '../email/mailer.ts';
 import type { SendLedger } from '../ledger/send-ledger.ts';
 import { describeCompleteness } from '../evidence/completeness.ts';
 import { queryFailedInWindow } from '../source/gsi.ts';
@@ -26,6 +26,8 @@ export interface DigestDeps extends SourceDeps {
   readonly admin: AdminNotifier;
   /** Where a report that did not go out is kept for `resend`. */
   readonly archive: ReportArchive | undefined;
+  /** Checks the sender and recipients with SES before the one SendEmail call. @default no checks */
+  readonly senderProblems?: (email: OutgoingEmail) => Promise<readonly string[]>;
 }
 
 export interface DigestOptions {

@@ -47,7 +47,8 @@ function expectLeastPrivilegeEverywhere(s: Synth): void {
   for (const st of allStatements(s)) {
     for (const action of asArray(st.Action)) expect(action, 'no wildcard actions').not.toContain('*');
     if (asArray(st.Resource).includes('*')) {
-      for (const action of asArray(st.Action)) expect(action).not.toMatch(/^(dynamodb|ses):/);
+      // GetAccount names no resource, and reads only the account's own sending state.
+      expect(asArray(st.Action).filter((a) => a !== 'ses:GetAccount')).not.toContainEqual(expect.stringMatching(/^(dynamodb|ses):/));
     }
   }
 }
@@ -323,9 +324,16 @@ describe('stack with a new execution-log table', () => {
         'dynamodb:UpdateItem',
         's3:GetObject',
         's3:PutObject',
+        'ses:GetAccount',
+        'ses:GetEmailIdentity',
         'ses:SendEmail',
         'sns:Publish',
       ]);
+      // The sender checks read the identities of the sender and of each recipient, and the account.
+      expect(new Set(g.get('ses:GetEmailIdentity'))).toEqual(
+        new Set(['reports@example.com', 'example.com', 'ops@example.com', 'oncall@example.org', 'example.org'].map(identity)),
+      );
+      expect(g.get('ses:GetAccount')).toEqual(['*']);
       const ses = statements.find((st) => asArray(st.Action).includes('ses:SendEmail'))!;
       expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@example.com' } });
     });
@@ -506,6 +514,7 @@ describe('stack with a new execution-log table', () => {
           `FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.executionLog.table)}.Arn>/stream/*]`,
           'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
           `FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.reportArchive.bucket)}.Arn>/reports/*]`,
+          'FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::*]',
           'FailureDigest/ReportArchive/Bucket AwsSolutions-S1',
           `FailureDigest/Watchdog/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.watchdog.fn)}.Arn>:*]`,
           'FailureDigest/Watchdog/DeadLetters/Queue AwsSolutions-SQS3',
@@ -580,7 +589,7 @@ describe('stack attached to an existing execution-log table', () => {
     s.template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] }, 5);
   });
 
-  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same ten', () => {
+  it('leaves no unacknowledged AwsSolutions finding, acknowledging the same eleven', () => {
     expectNoNagFindings(s);
     expect(Object.keys(acknowledgements(s)).sort()).toEqual(
       [
@@ -591,6 +600,7 @@ describe('stack attached to an existing execution-log table', () => {
         'FailureDigest/StreamConsumer/Handler/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*]',
         'FailureDigest/StreamRecovery/DeadLetters/Queue AwsSolutions-SQS3',
         `FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.reportArchive.bucket)}.Arn>/reports/*]`,
+        'FailureDigest/Digest/Handler/Role AwsSolutions-IAM5[Resource::*]',
         'FailureDigest/ReportArchive/Bucket AwsSolutions-S1',
         `FailureDigest/Watchdog/Daily/Role AwsSolutions-IAM5[Resource::<${idOf(s.stack.watchdog.fn)}.Arn>:*]`,
         'FailureDigest/Watchdog/DeadLetters/Queue AwsSolutions-SQS3',

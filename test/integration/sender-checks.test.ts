@@ -1,6 +1,5 @@
 import { GetAccountCommand, GetEmailIdentityCommand, NotFoundException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
 import { blockingProblems, checkSender, SenderCheckError } from '../../shared/email/sender-checks.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
@@ -8,7 +7,16 @@ import { freePort } from '../../infra/local/free-port.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-env.ts';
 import type { LocalSesAccount, LocalSesAccountPatch } from '../../infra/local/ses-account.ts';
 import { leftoverProcesses, runBinary } from '../support/binary.ts';
-import { localStackEnv, testClients, testConfig } from '../support/local.ts';
+import { dropTables, localStackEnv, testConfig } from '../support/local.ts';
+import { startSesLocal, type SesLocal } from '../../infra/local/ses-local.ts';
+import { ensureLocalTables } from '../../infra/local/tables.ts';
+import { batchPutAll } from '../../shared/aws/batch-write.ts';
+import { digestDeps } from '../../shared/digest/deps.ts';
+import { runDigest } from '../../shared/digest/run-digest.ts';
+import { INLINE_DROPS } from '../../shared/evidence/drop-queue.ts';
+import { SendLedger } from '../../shared/ledger/send-ledger.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { inject } from 'vitest';
 
 const SENDER = 'Failure Digest <reports@digest.example>';
 const OPS = 'ops@example.com';
@@ -16,31 +24,35 @@ const ONCALL = 'Oncall <oncall@example.org>';
 
 let clients: Clients;
 let config: DigestConfig;
+/** An emulator of this file's own: the account states it tries (the sandbox, unverified senders) never reach another file's digests. */
+let ses: SesLocal;
 
 /** Sets the local SES account over its JSON endpoint, as a person or another test would. */
 async function setAccount(patch: LocalSesAccountPatch | Record<string, unknown>): Promise<Response> {
-  return fetch(`${inject('sesEndpoint')}/_local/account`, { method: 'POST', body: JSON.stringify(patch) });
+  return fetch(`${ses.endpoint}/_local/account`, { method: 'POST', body: JSON.stringify(patch) });
 }
 
-/**
- * The sandbox with one recipient not verified. Its quota is raised from the sandbox's 200: every test file
- * sends through the one emulator, and the whole run sends more than that.
- */
+/** The sandbox with one recipient not verified, and a quota that does not get in the way. */
 const SANDBOX = { productionAccess: false, unverified: ['oncall@example.org'], max24HourSend: 1_000_000 };
 
 const check = (to: readonly string[] = [OPS, ONCALL], from = SENDER) => checkSender(clients.ses, { from, to });
 
-beforeAll(() => {
-  clients = testClients();
+beforeAll(async () => {
+  ses = await startSesLocal({ port: await freePort() });
+  const ddb = inject('ddbEndpoint');
+  clients = createClients({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints: { dynamodb: ddb, streams: ddb, ses: ses.endpoint } });
   config = testConfig({ SES_FROM: SENDER, SES_TO: `${OPS},${ONCALL}` });
 });
 
 afterEach(async () => {
   // Back to the account the emulator started with, for the next test and every other file.
-  expect((await fetch(`${inject('sesEndpoint')}/_local/account`, { method: 'DELETE' })).status).toBe(200);
+  expect((await fetch(`${ses.endpoint}/_local/account`, { method: 'DELETE' })).status).toBe(200);
 });
 
-afterAll(() => destroyClients(clients));
+afterAll(async () => {
+  destroyClients(clients);
+  await ses.stop();
+});
 
 describe('the local SES answers as SES v2 does', () => {
   it('by default: production access, every identity verified with DKIM SUCCESS, nothing blocks', async () => {
@@ -149,7 +161,7 @@ describe('sender checks against the local SES', () => {
 });
 
 describe('failure-digest check', () => {
-  const env = (extra: Record<string, string> = {}) => localStackEnv(config, { SES_FROM: SENDER, SES_TO: `${OPS},${ONCALL}`, ...extra });
+  const env = (extra: Record<string, string> = {}) => localStackEnv(config, { AWS_ENDPOINT_URL_SESV2: ses.endpoint, SES_FROM: SENDER, SES_TO: `${OPS},${ONCALL}`, ...extra });
 
   afterEach(async () => {
     expect(await leftoverProcesses()).toEqual([]);
@@ -179,5 +191,33 @@ describe('failure-digest check', () => {
     expect(run.stderr).toBe('failure-digest: SES_TO=",,," has no address\n');
     expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
+  });
+});
+
+describe('the digest checks the sender before its one SendEmail', () => {
+  it('in the sandbox with a recipient not verified: nothing sent, the day failed naming the address, and a run after the fix sends', async () => {
+    await ensureLocalTables(clients.dynamodb, config);
+    await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
+    const date = '2026-10-20';
+    await batchPutAll(clients.doc, config.executionTable, [{ pk: 'etl#run-1', status: 'FAILED', event_ts: dayWindow(date, config.reportTz).start_ms + 1, message: 'boom' }]);
+    try {
+      const deps = digestDeps(clients, config, { drops: INLINE_DROPS });
+      const opts = { date, tz: config.reportTz, from: config.sesFrom, to: config.sesTo };
+      await setAccount(SANDBOX);
+      const blocked = await runDigest(deps, opts);
+      expect(blocked.status).toBe('failed');
+      expect(blocked.reason).toBe(
+        'not sent, SES would refuse it: the SES account is in the sandbox, which mails only verified identities, and 1 recipient is not verified: oncall@example.org',
+      );
+      expect(await new SendLedger(clients.doc, config.summaryTable).get(config.reportTz, date)).toMatchObject({ state: 'failed' });
+      const store = async () => ((await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: unknown[] }).emails;
+      expect(await store()).toEqual([]);
+
+      await setAccount({ unverified: [] });
+      expect((await runDigest(deps, opts)).status).toBe('sent');
+      expect(await store()).toHaveLength(1);
+    } finally {
+      await dropTables(clients, config);
+    }
   });
 });
