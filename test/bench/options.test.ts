@@ -14,7 +14,7 @@ describe('benchmark options', () => {
   });
 
   it('updates the published results only for a full run with --publish', () => {
-    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false });
+    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false, sendWindow: false });
     expect(resultDirs(parseBenchArgs(['--publish']))).toEqual(['test/bench/out', 'test/bench/results']);
   });
 
@@ -23,6 +23,12 @@ describe('benchmark options', () => {
     expect(() => parseBenchArgs(['--publish', '--quick'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--json'])).toThrow(BenchUsageError);
+  });
+
+  it('runs the send window alone', () => {
+    expect(parseBenchArgs(['--send-window'])).toMatchObject({ mode: 'full', publish: false, sendWindow: true });
+    expect(() => parseBenchArgs(['--send-window', '--publish'])).toThrow(new BenchUsageError('--send-window runs alone: drop --quick and --publish'));
+    expect(() => parseBenchArgs(['--quick', '--send-window'])).toThrow(BenchUsageError);
   });
 
   it('keeps its own output out of git and the published results in it', () => {

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE]
+export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE] [-- --send-window]
 
   --quick      days of 1,000 and 10,000 failures, shorter loads and fewer rounds (about five minutes)
+  --send-window  only the send window: how long SES has accepted a digest before the send ledger
+               records it (200 sends, under a minute); writes send-window.json to test/bench/out/
   --publish    also write the results to test/bench/results/ (tracked by git, shown in the README);
                full runs only
   --json FILE  also write the results as JSON to FILE
@@ -25,6 +27,8 @@ export interface BenchOptions {
   readonly publish: boolean;
   readonly json: string | undefined;
   readonly help: boolean;
+  /** Measure only the send window (test/bench/send-window.ts). */
+  readonly sendWindow: boolean;
 }
 
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
@@ -36,6 +40,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         quick: { type: 'boolean' },
         publish: { type: 'boolean' },
         json: { type: 'string' },
+        'send-window': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -44,11 +49,13 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   }
   // A quick run measures fewer sizes with fewer rounds: it must never replace the published full results.
   if (values.quick && values.publish) throw new BenchUsageError('--publish needs a full run: drop --quick');
+  if (values['send-window'] && (values.quick || values.publish)) throw new BenchUsageError('--send-window runs alone: drop --quick and --publish');
   return {
     mode: values.quick ? 'quick' : 'full',
     publish: values.publish === true,
     json: values.json,
     help: values.help === true,
+    sendWindow: values['send-window'] === true,
   };
 }
 

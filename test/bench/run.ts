@@ -26,7 +26,8 @@ import { e2eBaselineMb, measureE2e, measureE2eCapped, type E2eCappedRow, type E2
 import { num } from './format.ts';
 import { writeUnits } from './capacity.ts';
 import { benchConfig, startBenchStack } from './local.ts';
-import { BenchUsageError, parseBenchArgs, resultDirs, USAGE, type BenchOptions } from './options.ts';
+import { BenchUsageError, OUT_DIR, parseBenchArgs, resultDirs, USAGE, type BenchOptions } from './options.ts';
+import { measureSendWindow, renderSendWindow } from './send-window.ts';
 import { renderReport } from './report.ts';
 import type { BenchResults, DayRow } from './results.ts';
 import { evaluateTargets } from './targets.ts';
@@ -46,6 +47,8 @@ const DEPLOYED = {
 };
 /** Old-space cap for the heap-capped digest run: what a 256 MB function leaves the heap after the runtime's own needs. */
 const HEAP_CAP_MB = 200;
+/** Digests the send window is measured on. */
+const SEND_WINDOW_SENDS = 200;
 
 interface Plan {
   readonly sizes: readonly {
@@ -107,7 +110,22 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  return run(options);
+  return options.sendWindow ? runSendWindow() : run(options);
+}
+
+async function runSendWindow(): Promise<number> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const stack = await startBenchStack(log);
+  try {
+    const row = await measureSendWindow(stack, SEND_WINDOW_SENDS, TZ, log);
+    process.stdout.write(`${renderSendWindow(row)}\n`);
+    await mkdir(OUT_DIR, { recursive: true });
+    await writeFile(join(OUT_DIR, 'send-window.json'), `${JSON.stringify(row, null, 2)}\n`);
+    log(`wrote ${join(OUT_DIR, 'send-window.json')}`);
+    return 0;
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function run(options: BenchOptions): Promise<number> {
