@@ -1,11 +1,18 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 
+export interface EmailAttachment {
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface OutgoingEmail {
   readonly from: string;
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  readonly attachments?: readonly EmailAttachment[];
 }
 
 export interface SendOptions {
@@ -37,6 +44,17 @@ export function sesMailer(ses: SESv2Client): Mailer {
             Simple: {
               Subject: { Data: email.subject, Charset: 'UTF-8' },
               Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+              ...(email.attachments?.length
+                ? {
+                    Attachments: email.attachments.map((a) => ({
+                      FileName: a.fileName,
+                      ContentType: a.contentType,
+                      RawContent: a.bytes,
+                      ContentDisposition: 'ATTACHMENT' as const,
+                      ContentTransferEncoding: 'BASE64' as const,
+                    })),
+                  }
+                : {}),
             },
           },
         }),

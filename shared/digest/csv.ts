@@ -1,0 +1,107 @@
+import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { stringify } from 'csv-stringify';
+import type { FailureEntry } from '../capture/entry.ts';
+import { formatLocalTime } from '../time/report-day.ts';
+
+/** The attachment's columns, in order; the header row spells them so. */
+export const CSV_COLUMNS = ['local_time', 'utc_time', 'process', 'signature_template', 'source', 'pk', 'message_head'] as const;
+
+/** Above this many bytes the attachment is sent gzip-compressed (`.csv.gz`). */
+export const GZIP_ABOVE_BYTES = 1_000_000;
+
+/**
+ * Characters a spreadsheet reads as the start of a formula (OWASP's list):
+ * such a cell gets a leading apostrophe, which shows the text as written
+ * and runs nothing.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function formulaSafe(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** One record per physical line, whatever a message holds: line breaks are shown, never kept. */
+function oneLine(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029\u0085\v\f]/g, ' ⏎ ');
+}
+
+export interface CsvOptions {
+  /** The report zone, for the local time column. */
+  readonly tz: string;
+  /** The normalised template of a failure's message (its error signature). */
+  readonly templateOf: (entry: FailureEntry) => string;
+}
+
+/** One failure as the attachment's cells, each formula-safe and on one line. */
+export function csvCells(entry: FailureEntry, options: CsvOptions): string[] {
+  const localDate = new Date(entry.event_ts).toLocaleDateString('en-CA', { timeZone: options.tz });
+  const cells = [
+    `${localDate} ${formatLocalTime(entry.event_ts, options.tz)}`,
+    new Date(entry.event_ts).toISOString(),
+    entry.process,
+    options.templateOf(entry),
+    entry.source,
+    entry.pk,
+    entry.message,
+  ];
+  return cells.map((c) => formulaSafe(oneLine(c)));
+}
+
+export interface CsvAttachment {
+  readonly fileName: string;
+  readonly contentType: 'text/csv; charset=utf-8' | 'application/gzip';
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+  readonly gzipped: boolean;
+}
+
+/**
+ * Every failure of the day as RFC 4180 CSV (UTF-8, CRLF, a header row),
+ * written row by row as the entries arrive. Once the text passes
+ * `gzipAboveBytes` it goes through gzip from there on, so the day is never
+ * held twice: at most that much plain text, then only the compressed bytes.
+ */
+export async function failuresCsv(
+  entries: Iterable<FailureEntry> | AsyncIterable<FailureEntry>,
+  baseName: string,
+  options: CsvOptions & { readonly gzipAboveBytes?: number },
+): Promise<CsvAttachment> {
+  const limit = options.gzipAboveBytes ?? GZIP_ABOVE_BYTES;
+  let rows = 0;
+  const records = Readable.from(
+    (async function* () {
+      for await (const entry of entries) {
+        rows += 1;
+        yield csvCells(entry, options);
+      }
+    })(),
+  );
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
+  let plain: Buffer[] = [];
+  let plainBytes = 0;
+  let gzip: ReturnType<typeof createGzip> | undefined;
+  const zipped: Buffer[] = [];
+  let zipping: Promise<void> | undefined;
+  for await (const chunk of records.pipe(csv) as AsyncIterable<Buffer | string>) {
+    const bytes = Buffer.from(chunk);
+    if (!gzip) {
+      plain.push(bytes);
+      plainBytes += bytes.length;
+      if (plainBytes <= limit) continue;
+      gzip = createGzip();
+      zipping = (async () => {
+        for await (const z of gzip as AsyncIterable<Buffer>) zipped.push(z);
+      })();
+      for (const b of plain) if (!gzip.write(b)) await once(gzip, 'drain');
+      plain = [];
+      continue;
+    }
+    if (!gzip.write(bytes)) await once(gzip, 'drain');
+  }
+  if (!gzip) return { fileName: `${baseName}.csv`, contentType: 'text/csv; charset=utf-8', bytes: Buffer.concat(plain), rows, gzipped: false };
+  gzip.end();
+  await zipping;
+  return { fileName: `${baseName}.csv.gz`, contentType: 'application/gzip', bytes: Buffer.concat(zipped), rows, gzipped: true };
+}
