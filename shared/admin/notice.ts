@@ -1,3 +1,5 @@
+import { headerSafe, oneLine } from '../email/safe-text.ts';
+
 /** What the administrators are told, as an SNS message: a subject line and a plain-text body. */
 export interface AdminNotice {
   /** At most 100 characters, one line: what SNS accepts as a subject. */
@@ -31,8 +33,7 @@ export interface UnconfirmedFacts {
 }
 
 export function subjectLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= MAX_SUBJECT ? line : `${line.slice(0, MAX_SUBJECT - 1)}…`;
+  return headerSafe(text, MAX_SUBJECT);
 }
 
 const resendLine = (date: string, tz: string) => `failure-digest resend --date ${date} --tz ${tz}`;
@@ -47,14 +48,15 @@ export function notSentNotice(f: NotSentFacts): AdminNotice {
           `The digest for ${day} is in doubt: SES may or may not have accepted it, and nothing will resend it by itself.`,
           `Ask the recipients whether it arrived. If it did not, send it on purpose with the command below.`,
         ];
-  const kept = 'at' in f.kept ? `The rendered report is kept at ${f.kept.at}.` : `The rendered report was not kept: ${f.kept.not}.`;
+  // Reasons quote errors from SES, S3 or the disk: one line each, so none can pass for a line of the notice.
+  const kept = 'at' in f.kept ? `The rendered report is kept at ${oneLine(f.kept.at)}.` : `The rendered report was not kept: ${oneLine(f.kept.not)}.`;
   return {
     subject: subjectLine(`failure-digest: digest for ${day} ${f.status === 'failed' ? 'NOT SENT' : 'IN DOUBT'}`),
     message: [
       ...what,
       '',
-      `Why: ${f.reason}`,
-      `Recipients: ${f.to.join(', ') || '(none)'}`,
+      `Why: ${oneLine(f.reason)}`,
+      `Recipients: ${oneLine(f.to.join(', ')) || '(none)'}`,
       `Failures in the report: ${f.count}`,
       kept,
       `Recorded at: ${new Date(f.atMs).toISOString()}`,
@@ -67,12 +69,12 @@ export function notSentNotice(f: NotSentFacts): AdminNotice {
 /** The watchdog found no confirmed digest for a day by the time it was due. */
 export function unconfirmedNotice(f: UnconfirmedFacts): AdminNotice {
   const day = `${f.date} (${f.tz})`;
-  const held = f.state === undefined ? 'the send ledger has no entry for the day: no digest run reached it' : `the send ledger holds it as "${f.state}"`;
+  const held = f.state === undefined ? 'the send ledger has no entry for the day: no digest run reached it' : `the send ledger holds it as "${oneLine(f.state)}"`;
   return {
     subject: subjectLine(`failure-digest: no digest confirmed for ${day}`),
     message: [
       `No digest for ${day} was confirmed sent by ${new Date(f.dueMs).toISOString()}: ${held}.`,
-      ...(f.reason ? [`Why: ${f.reason}`] : []),
+      ...(f.reason ? [`Why: ${oneLine(f.reason)}`] : []),
       `Checked at: ${new Date(f.atMs).toISOString()}`,
       '',
       `To send it: ${resendLine(f.date, f.tz)} (check first with: failure-digest digest --date ${f.date} --tz ${f.tz} --dry-run)`,

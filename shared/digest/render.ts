@@ -1,5 +1,5 @@
 import { DEFAULT_SOURCE } from '../capture/entry.ts';
-import { truncate } from '../text.ts';
+import { LINE_BREAK, MAX_EMAIL_SUBJECT, escapeHtml, headerSafe, multiLine, oneLine, visibleCut } from '../email/safe-text.ts';
 import { formatLocalTime } from '../time/report-day.ts';
 import type { DigestReport, ProcessGroup } from './report.ts';
 
@@ -12,29 +12,37 @@ export interface RenderedEmail {
 /** Beyond this many processes the email summarises the rest in one line. */
 export const MAX_GROUPS_SHOWN = 100;
 const TEXT_MESSAGE_CHARS = 200;
+/** A process name or pk longer than this is cut in the text part, whose lines nothing wraps; the HTML part shows it whole. */
+const TEXT_FIELD_CHARS = 200;
+const SPELLING_CHARS = 40;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export function renderSubject(r: DigestReport): string {
   const what = r.count === 0 ? 'no failures' : plural(r.count, 'failure');
-  return `failure-digest: ${what} on ${r.window.date} (${r.window.tz})`;
+  return headerSafe(`failure-digest: ${what} on ${r.window.date} (${r.window.tz})`, MAX_EMAIL_SUBJECT);
 }
 
 function firstLine(message: string, max: number): string {
-  return truncate(message.split(/\r?\n/, 1)[0]?.trim() ?? '', max);
+  return oneLine(message.split(LINE_BREAK, 1)[0]?.trim() ?? '', max, { tab: true });
 }
 
 function sourceLine(r: DigestReport): string {
+  // The note can quote an AWS error or a shard's record, so it is data too.
+  const note = oneLine(r.sourceNote);
   return r.source === 'summary'
-    ? `Source: summary table, captured from the table's stream. ${r.sourceNote}`.trim()
-    : `Source: status/event_ts index query (fallback). ${r.sourceNote}`.trim();
+    ? `Source: summary table, captured from the table's stream. ${note}`.trim()
+    : `Source: status/event_ts index query (fallback). ${note}`.trim();
 }
 
 const MAX_SPELLINGS_SHOWN = 5;
 
-/** Spellings quoted as JSON, so padding shows: `"failed", "FAILED " or "\tFailed"`. */
+/**
+ * Spellings quoted as JSON, so padding shows: `"failed", "FAILED " or "\tFailed"`.
+ * JSON leaves bidi controls, C1 controls and U+2028 raw, so they are shown as code points.
+ */
 function spellings(values: readonly string[]): string {
-  const shown = values.slice(0, MAX_SPELLINGS_SHOWN).map((v) => JSON.stringify(v));
+  const shown = values.slice(0, MAX_SPELLINGS_SHOWN).map((v) => visibleCut(JSON.stringify(v), SPELLING_CHARS));
   const more = values.length - shown.length;
   if (more > 0) return `${shown.join(', ')} and ${plural(more, 'other spelling')}`;
   return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : (shown[0] ?? '');
@@ -76,7 +84,7 @@ function hiddenSummary(r: DigestReport): { groups: number; failures: number } | 
 
 /** Names the sources of a group unless it is only the execution log, so S3 access-log failures stand out. */
 function sourceTag(g: ProcessGroup): string {
-  return g.sources.every((s) => s === DEFAULT_SOURCE) ? '' : ` [${g.sources.join(', ')}]`;
+  return g.sources.every((s) => s === DEFAULT_SOURCE) ? '' : ` [${oneLine(g.sources.join(', '), TEXT_FIELD_CHARS)}]`;
 }
 
 function groupText(g: ProcessGroup, i: number, tz: string): string {
@@ -85,7 +93,7 @@ function groupText(g: ProcessGroup, i: number, tz: string): string {
       ? `at ${formatLocalTime(g.first_ts, tz)}`
       : `first ${formatLocalTime(g.first_ts, tz)}, last ${formatLocalTime(g.last_ts, tz)}`;
   const msg = firstLine(g.latest_message, TEXT_MESSAGE_CHARS) || '(no message)';
-  return `${i + 1}. ${g.process}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${g.latest_pk}): ${msg}`;
+  return `${i + 1}. ${oneLine(g.process, TEXT_FIELD_CHARS)}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${oneLine(g.latest_pk, TEXT_FIELD_CHARS)}): ${msg}`;
 }
 
 export function renderText(r: DigestReport): string {
@@ -99,8 +107,10 @@ export function renderText(r: DigestReport): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+/** A one-line value as HTML text: whole, since the cell wraps it. */
+const htmlField = (s: string) => escapeHtml(oneLine(s));
+// Inline, because mail clients drop style sheets; `anywhere` also lets the table shrink a column below a long word.
+const WRAP = 'overflow-wrap:anywhere;word-break:break-word';
 
 export function renderHtml(r: DigestReport): string {
   const tz = r.window.tz;
@@ -108,11 +118,11 @@ export function renderHtml(r: DigestReport): string {
     .slice(0, MAX_GROUPS_SHOWN)
     .map(
       (g) => `<tr>
-<td style="padding:4px 8px;vertical-align:top"><strong>${escapeHtml(g.process)}</strong>${escapeHtml(sourceTag(g))}<br><small>${escapeHtml(g.latest_pk)}</small></td>
+<td style="padding:4px 8px;vertical-align:top;${WRAP}"><strong>${htmlField(g.process)}</strong>${escapeHtml(sourceTag(g))}<br><small>${htmlField(g.latest_pk)}</small></td>
 <td style="padding:4px 8px;vertical-align:top;text-align:right">${g.count.toLocaleString('en-US')}</td>
 <td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.first_ts, tz))}</td>
 <td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.last_ts, tz))}</td>
-<td style="padding:4px 8px;vertical-align:top"><pre style="margin:0;white-space:pre-wrap;font-size:12px">${escapeHtml(g.latest_message || '(no message)')}</pre></td>
+<td style="padding:4px 8px;vertical-align:top;${WRAP}"><pre style="margin:0;white-space:pre-wrap;${WRAP};font-size:12px">${escapeHtml(multiLine(g.latest_message) || '(no message)')}</pre></td>
 </tr>`,
     )
     .join('\n');
@@ -129,7 +139,7 @@ ${rows}
   const [title, ...rest] = header(r);
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(renderSubject(r))}</title></head>
-<body style="font-family:sans-serif">
+<body style="font-family:sans-serif;${WRAP}">
 <h2>${escapeHtml(title ?? '')}</h2>
 ${rest.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${table}

@@ -1,5 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import * as z from 'zod';
+import { hasInvisible, visibleControls } from './safe-text.ts';
 
 /** One recipient or sender as written (`Ops <ops@example.com>`), and the parts SES and its identities need. */
 export interface Mailbox {
@@ -79,6 +80,8 @@ export function splitEntries(raw: string): string[] {
 
 /** One entry: exactly one mailbox with a valid address, or what is wrong with it. */
 function readEntry(text: string): Mailbox | AddressProblem {
+  // The parser keeps a line break inside a quoted name, and SES is given the entry as written: it would reach a header.
+  if (hasInvisible(text)) return { input: visibleControls(text), message: 'holds a line break or a control character' };
   const parsed = addressparser(text);
   if (parsed.some((p) => 'group' in p)) return { input: text, message: 'is a group; list its addresses, separated by commas' };
   const found = parsed as addressparser.Address[];

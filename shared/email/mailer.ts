@@ -1,4 +1,5 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { headerSafe, MAX_EMAIL_SUBJECT } from './safe-text.ts';
 
 export interface EmailAttachment {
   readonly fileName: string;
@@ -42,7 +43,8 @@ export function sesMailer(ses: SESv2Client): Mailer {
           Destination: { ToAddresses: [...email.to] },
           Content: {
             Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              // Whoever built the subject, no line break or control character reaches the header.
+              Subject: { Data: headerSafe(email.subject, MAX_EMAIL_SUBJECT), Charset: 'UTF-8' },
               Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
               ...(email.attachments?.length
                 ? {

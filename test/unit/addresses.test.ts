@@ -35,6 +35,9 @@ describe('reading a recipient list', () => {
     ['a@x.com b@x.com', [{ input: 'a@x.com b@x.com', message: 'holds 2 addresses; separate addresses with commas' }]],
     ['a@x.com;b@x.com', [{ input: 'a@x.com;b@x.com', message: 'holds 2 addresses; separate addresses with commas' }]],
     ['team: a@x.com;', [{ input: 'team: a@x.com;', message: 'is a group; list its addresses, separated by commas' }]],
+    // The parser would keep these in the display name, and SES is given the entry as written.
+    ['"Ops\r\nBcc: x@evil.com" <ops@x.com>', [{ input: '"Ops<U+000D><U+000A>Bcc: x@evil.com" <ops@x.com>', message: 'holds a line break or a control character' }]],
+    ['"Ops\u202E" <ops@x.com>', [{ input: '"Ops<U+202E>" <ops@x.com>', message: 'holds a line break or a control character' }]],
   ])('refuses %j, naming each bad entry', (raw, problems) => {
     expect(readAddressList(raw).problems).toEqual(problems);
   });

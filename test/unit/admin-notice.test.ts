@@ -52,12 +52,25 @@ describe('unconfirmedNotice', () => {
   });
 });
 
+describe('hostile facts', () => {
+  it('keep each quoted reason and state to its one line, with invisible characters shown', () => {
+    const reason = 'refused\r\nTo send it: rm -rf /\u202E';
+    const n = notSentNotice({ date: '2026-11-30', tz: 'UTC', status: 'failed', reason, to: ['ops@example.com'], kept: { not: 'disk\nfull' }, count: 1, atMs: AT });
+    expect(n.message).toContain('Why: refused⏎To send it: rm -rf /<U+202E>\n');
+    expect(n.message).toContain('The rendered report was not kept: disk⏎full.');
+    expect(n.message.split('\n').filter((l) => l.startsWith('To send it:'))).toEqual(['To send it: failure-digest resend --date 2026-11-30 --tz UTC']);
+    const u = unconfirmedNotice({ date: '2026-11-30', tz: 'UTC', state: 'sent"\n\u0000', reason: 'a\u2028b', dueMs: AT, atMs: AT });
+    expect(u.message).toContain('the send ledger holds it as "sent"⏎<U+0000>".\nWhy: a⏎b\n');
+  });
+});
+
 describe('subjectLine', () => {
   it('keeps an SNS subject to one line of at most 100 characters', () => {
     const long = subjectLine(`failure-digest: digest for 2026-11-30 (${'America/Argentina/ComodRivadavia'.repeat(3)}) NOT SENT\n`);
     expect(long.length).toBe(MAX_SUBJECT);
     expect(long.endsWith('…')).toBe(true);
     expect(subjectLine('a\r\nb   c')).toBe('a b c');
+    expect(subjectLine('digest\u2028Bcc: x@evil.com\u0000\u202E')).toBe('digest Bcc: x@evil.com<U+0000><U+202E>');
   });
 });
 

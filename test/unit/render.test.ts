@@ -1,7 +1,8 @@
 import { COMPLETE } from '../support/reports.ts';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
-import { MAX_GROUPS_SHOWN, escapeHtml, renderEmail, renderHtml, renderSubject, renderText } from '../../shared/digest/render.ts';
+import { MAX_GROUPS_SHOWN, renderEmail, renderHtml, renderSubject, renderText } from '../../shared/digest/render.ts';
+import { escapeHtml } from '../../shared/email/safe-text.ts';
 import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
 import type { DayWindow } from '../../shared/time/report-day.ts';
 
@@ -285,12 +286,6 @@ describe('renderEmail', () => {
     );
     expect(email.html).toContain('<p>No process failed that day.</p>');
     expect(tableRows(email.html)).toEqual([]);
-  });
-});
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML special characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
   });
 });
 
