@@ -88,10 +88,7 @@ function sourceTag(g: ProcessGroup): string {
 }
 
 function groupText(g: ProcessGroup, i: number, tz: string): string {
-  const when =
-    g.count === 1
-      ? `at ${formatLocalTime(g.first_ts, tz)}`
-      : `first ${formatLocalTime(g.first_ts, tz)}, last ${formatLocalTime(g.last_ts, tz)}`;
+  const when = whenOf(g, tz);
   const msg = firstLine(g.latest_message, TEXT_MESSAGE_CHARS) || '(no message)';
   return `${i + 1}. ${oneLine(g.process, TEXT_FIELD_CHARS)}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${oneLine(g.latest_pk, TEXT_FIELD_CHARS)}): ${msg}`;
 }
@@ -112,38 +109,45 @@ const htmlField = (s: string) => escapeHtml(oneLine(s));
 // Inline, because mail clients drop style sheets; `anywhere` also lets the table shrink a column below a long word.
 const WRAP = 'overflow-wrap:anywhere;word-break:break-word';
 
+/** When a group failed, as its text line says it: one time, or the first and the last. */
+function whenOf(g: ProcessGroup, tz: string): string {
+  return g.count === 1 ? `at ${formatLocalTime(g.first_ts, tz)}` : `first ${formatLocalTime(g.first_ts, tz)}, last ${formatLocalTime(g.last_ts, tz)}`;
+}
+
+/**
+ * One block per process, stacked: name and count, then when and the latest
+ * pk, then the message. Nothing sits side by side, so a phone's 390 px shows
+ * it whole and a wide screen shows it at most 760 px wide.
+ */
+function groupHtml(g: ProcessGroup, tz: string): string {
+  return `<tr><td style="padding:10px 0;border-top:1px solid #ddd;vertical-align:top;${WRAP}">
+<div style="font-size:15px"><strong>${htmlField(g.process)}</strong>${escapeHtml(sourceTag(g))}: <strong>${plural(g.count, 'failure')}</strong></div>
+<div style="font-size:13px;color:#555">${escapeHtml(whenOf(g, tz))} · latest ${htmlField(g.latest_pk)}</div>
+<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;${WRAP};font-size:12px">${escapeHtml(multiLine(g.latest_message) || '(no message)')}</pre>
+</td></tr>`;
+}
+
 export function renderHtml(r: DigestReport): string {
   const tz = r.window.tz;
-  const rows = r.groups
-    .slice(0, MAX_GROUPS_SHOWN)
-    .map(
-      (g) => `<tr>
-<td style="padding:4px 8px;vertical-align:top;${WRAP}"><strong>${htmlField(g.process)}</strong>${escapeHtml(sourceTag(g))}<br><small>${htmlField(g.latest_pk)}</small></td>
-<td style="padding:4px 8px;vertical-align:top;text-align:right">${g.count.toLocaleString('en-US')}</td>
-<td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.first_ts, tz))}</td>
-<td style="padding:4px 8px;vertical-align:top;white-space:nowrap">${escapeHtml(formatLocalTime(g.last_ts, tz))}</td>
-<td style="padding:4px 8px;vertical-align:top;${WRAP}"><pre style="margin:0;white-space:pre-wrap;${WRAP};font-size:12px">${escapeHtml(multiLine(g.latest_message) || '(no message)')}</pre></td>
-</tr>`,
-    )
-    .join('\n');
   const hidden = hiddenSummary(r);
   const table =
     r.groups.length === 0
       ? ''
-      : `<table style="border-collapse:collapse;font-family:sans-serif;font-size:14px" border="1">
-<thead><tr><th>Process</th><th>Failures</th><th>First</th><th>Last</th><th>Latest message</th></tr></thead>
+      : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;max-width:760px;font-size:14px">
 <tbody>
-${rows}
+${r.groups.slice(0, MAX_GROUPS_SHOWN).map((g) => groupHtml(g, tz)).join('\n')}
 </tbody>
 </table>${hidden ? `\n<p>…and ${plural(hidden.groups, 'more process', 'more processes')} with ${plural(hidden.failures, 'failure')}.</p>` : ''}`;
   const [title, ...rest] = header(r);
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(renderSubject(r))}</title></head>
-<body style="font-family:sans-serif;${WRAP}">
-<h2>${escapeHtml(title ?? '')}</h2>
-${rest.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(renderSubject(r))}</title></head>
+<body style="margin:0;padding:12px;font-family:sans-serif;${WRAP}">
+<div style="max-width:760px">
+<h2 style="margin:0 0 8px;font-size:20px">${escapeHtml(title ?? '')}</h2>
+${rest.map((l) => `<p style="margin:4px 0">${escapeHtml(l)}</p>`).join('\n')}
 ${table}
 <p><small>Times are local to the report zone. Sent once per report day by failure-digest.</small></p>
+</div>
 </body></html>
 `;
 }

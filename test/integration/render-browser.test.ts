@@ -63,6 +63,15 @@ describe.each([390, 1280])('the digest HTML in headless Chromium at %i px', (wid
     await page.close();
   });
 
+  it('gives every message most of the width, never a narrow column beside the others', async () => {
+    const page = await browser.open(burstDay().html, width);
+    const widths = await page.evaluate<number[]>("[...document.querySelectorAll('pre')].map((e) => e.getBoundingClientRect().width)");
+    expect(widths).toHaveLength(43);
+    // 390 px less the body's padding on a phone; the 760 px column on a wide screen.
+    for (const w of widths) expect(w).toBeGreaterThanOrEqual(Math.min(width, 784) - 40);
+    await page.close();
+  });
+
   it('shows the headline in the first screen', async () => {
     const page = await browser.open(burstDay().html, width);
     const box = await page.locator('h2').first().boundingBox();

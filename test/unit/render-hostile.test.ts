@@ -120,8 +120,8 @@ function tokenize(html: string): Tokens {
   return { tags, texts };
 }
 
-const TEMPLATE_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h2', 'p', 'small', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'br', 'pre']);
-const TEMPLATE_ATTRS = new Set(['html', 'charset', 'style', 'border']);
+const TEMPLATE_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h2', 'p', 'small', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'br', 'pre', 'div']);
+const TEMPLATE_ATTRS = new Set(['html', 'charset', 'style', 'name', 'content', 'role', 'width', 'cellpadding', 'cellspacing']);
 const wraps = (el: Element | undefined) => /overflow-wrap:anywhere/.test(el?.attrs.style ?? '') && /word-break:break-word/.test(el?.attrs.style ?? '');
 
 /** What must hold of any email, whatever the data: no markup, links or invisible characters from the data, and long words wrap. */
@@ -202,7 +202,7 @@ describe('every hostile item in one digest', () => {
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(email.html).toContain('invoice&lt;U+202E&gt;gnp.exe was rejected');
     expect(email.html).toContain('job&lt;U+0000&gt;#1');
-    expect(email.html).toContain('<pre style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;font-size:12px">boom\nBcc: x@evil.com\nSubject: pwned\nfake</pre>');
+    expect(email.html).toContain('<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;font-size:12px">boom\nBcc: x@evil.com\nSubject: pwned\nfake</pre>');
   });
 });
 

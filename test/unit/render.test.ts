@@ -191,7 +191,7 @@ describe('renderText and renderHtml', () => {
       expect(body).not.toContain('tail-a');
       expect(body).not.toContain('tail-c');
     }
-    expect(html.match(/<tr>/g)).toHaveLength(101); // the header row and 100 processes
+    expect(html.match(/<tr>/g)).toHaveLength(100); // a block per shown process
   });
 
   it('uses the singular for one hidden process, and no line at exactly the limit', () => {
@@ -219,7 +219,7 @@ describe('renderText and renderHtml', () => {
   });
 });
 
-/** The cells of each body row of the email's table, as a reader sees them: tags dropped, entities decoded. */
+/** Each process block of the email, its lines as a reader sees them: tags dropped, entities decoded. */
 function tableRows(html: string): string[][] {
   const body = html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? '';
   const text = (cell: string) =>
@@ -231,7 +231,7 @@ function tableRows(html: string): string[][] {
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&');
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => text(c[1]!)));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<(div|pre)[^>]*>([\s\S]*?)<\/\1>/g)].map((c) => text(c[2]!)));
 }
 
 // How every text part of a Paris day read from the summary begins and ends.
@@ -263,13 +263,12 @@ describe('renderEmail', () => {
 
     expect(email.html).toMatch(/^<!doctype html>\n/);
     expect(email.html).toContain('<title>failure-digest: 3 failures on 2026-11-25 (Europe/Paris)</title>');
-    expect(email.html).toContain('<h2>Failure digest for 2026-11-25 (Europe/Paris)</h2>');
-    expect(email.html).toContain('<p>Window: 00:00:00+01:00 on 2026-11-25 to 00:00:00+01:00 the next day (24 h)</p>');
-    expect(email.html).toContain('<p>3 failures in 2 processes.</p>');
-    expect(email.html).toContain('<thead><tr><th>Process</th><th>Failures</th><th>First</th><th>Last</th><th>Latest message</th></tr></thead>');
+    expect(email.html).toContain('<h2 style="margin:0 0 8px;font-size:20px">Failure digest for 2026-11-25 (Europe/Paris)</h2>');
+    expect(email.html).toContain('<p style="margin:4px 0">Window: 00:00:00+01:00 on 2026-11-25 to 00:00:00+01:00 the next day (24 h)</p>');
+    expect(email.html).toContain('<p style="margin:4px 0">3 failures in 2 processes.</p>');
     expect(tableRows(email.html)).toEqual([
-      ['nightly-export nightly-export#run-42', '2', '02:00:00+01:00', '09:15:30+01:00', 'Error: quota exceeded for bucket reports'],
-      ['billing billing#2026-11-25', '1', '13:00:00+01:00', '13:00:00+01:00', 'card processor timed out'],
+      ['nightly-export: 2 failures', 'first 02:00:00+01:00, last 09:15:30+01:00 · latest nightly-export#run-42', 'Error: quota exceeded for bucket reports'],
+      ['billing: 1 failure', 'at 13:00:00+01:00 · latest billing#2026-11-25', 'card processor timed out'],
     ]);
   });
 
@@ -284,7 +283,7 @@ describe('renderEmail', () => {
         ...FOOTER,
       ].join('\n'),
     );
-    expect(email.html).toContain('<p>No process failed that day.</p>');
+    expect(email.html).toContain('<p style="margin:4px 0">No process failed that day.</p>');
     expect(tableRows(email.html)).toEqual([]);
   });
 });
@@ -299,6 +298,6 @@ describe('source tags', () => {
     const text = renderText(r);
     expect(text).toContain('s3://vault/backup.tar [s3-access-log]: 1 failure');
     expect(text).toContain('nightly-export: 2 failures');
-    expect(renderHtml(r)).toContain('<strong>s3://vault/backup.tar</strong> [s3-access-log]<br>');
+    expect(renderHtml(r)).toContain('<strong>s3://vault/backup.tar</strong> [s3-access-log]: <strong>1 failure</strong>');
   });
 });
