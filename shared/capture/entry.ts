@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { errorSignature } from '../signature/signature.ts';
 import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { truncate } from '../text.ts';
 import { reportDayOf } from '../time/report-day.ts';
@@ -9,8 +10,12 @@ export interface FailureEntry {
   readonly pk: string;
   readonly process: string;
   readonly event_ts: number;
+  /** The head of the message (MAX_MESSAGE_CHARS). */
   readonly message: string;
   readonly source: string;
+  /** The error's signature and template (shared/signature), made from the whole message before it was cut. */
+  readonly signature: string;
+  readonly template: string;
   /** The status as written when it was not exactly FAILED (`failed`, `"FAILED "`): the digest asks for the writer to be fixed. */
   readonly writtenStatus?: string;
 }
@@ -87,14 +92,19 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
   }
   const proc = image[A.process]?.S;
   const source = image[A.source]?.S;
+  const message = msg?.S ?? '';
+  // From the whole message: the head kept below may end before the line that names the error.
+  const { signature, template } = errorSignature(message);
   return {
     kind: 'failure',
     entry: {
       pk: pk.S,
       process: truncate(processOf(pk.S, proc), MAX_NAME_CHARS),
       event_ts: Math.floor(eventTs),
-      message: cutMessage(msg?.S ?? ''),
+      message: cutMessage(message),
       source: source && source.trim() !== '' ? truncate(source.trim(), MAX_NAME_CHARS) : DEFAULT_SOURCE,
+      signature,
+      template,
       ...(status !== EXECUTION_LOG_TABLE.failedStatus ? { writtenStatus: truncate(status, MAX_NAME_CHARS) } : {}),
     },
   };

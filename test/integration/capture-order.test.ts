@@ -10,6 +10,7 @@ import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 import { failedWriteRecord } from '../support/stream-record.ts';
 import { EvidenceStore } from '../../shared/evidence/store.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const TZ = 'UTC';
 const DATE = '2026-06-02';
@@ -103,7 +104,7 @@ describe('the consumer keeps the newest record of an entry, on DynamoDB Local', 
 
   it('lets any stream record replace an entry reprocess wrote, which carries no sequence number', async () => {
     const [p] = pairs('rebuilt', 1);
-    const entry = { pk: 'rebuilt#run-0', process: 'rebuilt', event_ts: W.start_ms + 3_600_000, message: 'from the index', source: 'execution-log' };
+    const entry = failureEntry({ pk: 'rebuilt#run-0', process: 'rebuilt', event_ts: W.start_ms + 3_600_000, message: 'from the index', source: 'execution-log' });
     await store.putEntries([{ entry, day: DATE }], TZ, W.end_ms);
     expect(await messages('rebuilt')).toEqual(['from the index']);
     expect(await handler({ Records: [p!.older] }, CONTEXT)).toEqual({ batchItemFailures: [] });

@@ -7,6 +7,7 @@ import { buildDigest } from '../../shared/digest/run-digest.ts';
 import { rebuildDay, type ReprocessDeps } from '../../shared/reprocess/reprocess.ts';
 import { vouchableFromMs } from '../../shared/reprocess/vouch.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
+import { errorSignature } from '../../shared/signature/signature.ts';
 import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
 import { expiresAt } from '../../shared/summary/model/table.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
@@ -123,5 +124,22 @@ describe('reprocess vouches for a day only after the fact, on DynamoDB Local', (
       clients.doc.send(new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
     const items = (await Promise.all(allDayKeys(TZ, date).map(query))).flatMap((out) => out.Items ?? []);
     expect(items.map((i) => i['expires_at'])).toEqual([expiresAt(now, config.retentionDays), expiresAt(now, config.retentionDays)]);
+  });
+
+  it('signs what it rebuilds from the whole message in the index, as capture does', async () => {
+    const date = '2025-07-01';
+    const w = dayWindow(date, TZ);
+    const frames = Array.from({ length: 15 }, (_, i) => `\tat com.acme.batch.JobRunner.run(JobRunner.java:${40 + i})`).join('\n');
+    const message = `java.lang.IllegalStateException: ledger 2025-07 is closed\n${frames}\nCaused by: java.io.IOException: reset`;
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: config.executionTable,
+        Item: { pk: { S: 'ledger-close#run-1' }, status: { S: 'FAILED' }, event_ts: { N: String(w.start_ms + 60_000) }, message: { S: message } },
+      }),
+    );
+    await rebuildDay(at(Date.parse('2026-12-01T12:00:00Z')), date, TZ);
+    const expected = errorSignature(message);
+    expect(expected.template).toBe('java.lang.IllegalStateException: ledger <int>-<int> is closed');
+    expect((await store.readDay(TZ, date)).map((e) => [e.signature, e.template])).toEqual([[expected.signature, expected.template]]);
   });
 });

@@ -4,6 +4,7 @@ import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
+import { errorSignature } from '../../shared/signature/signature.ts';
 import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
 import { expiresAt } from '../../shared/summary/model/table.ts';
 import { unreadableKey } from '../../shared/summary/model/unreadable.ts';
@@ -71,6 +72,28 @@ describe('stream consumer batches on DynamoDB Local', () => {
     const day = await store.readDay(TZ, DATE);
     expect(day).toHaveLength(12);
     expect(new Set(day.map((e) => `${e.pk}@${e.event_ts}`)).size).toBe(12);
+  });
+
+  it('stores the signature of the whole message, so a long traceback is known by its last line although the head loses it', async () => {
+    const handler = createStreamConsumerHandler({ store, evidence: new EvidenceStore(clients.doc, config.summaryTable, config.retentionDays), tz: TZ, clock: () => W.end_ms, logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }) });
+    const frames = (n: number) => Array.from({ length: n }, (_, i) => `  File "/opt/app/io/sink.py", line ${100 + i}, in write_parquet\n    s3.put_object(**kwargs)`).join('\n');
+    const traceback = (n: number, row: number) => `Traceback (most recent call last):\n${frames(n)}\nValueError: bad row ${row}`;
+    const records = [
+      failedWriteRecord({ pk: 'ml-refresh#run-1', ts: W.start_ms + 3_600_000, sequence: 2001, message: traceback(12, 17) }),
+      failedWriteRecord({ pk: 'ml-refresh#run-2', ts: W.start_ms + 7_200_000, sequence: 2002, message: traceback(30, 4812) }),
+    ];
+    expect(await handler({ Records: records }, CONTEXT)).toEqual({ batchItemFailures: [] });
+
+    const query = (pk: string) =>
+      clients.doc.send(new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    const items = (await Promise.all(allDayKeys(TZ, DATE).map(query))).flatMap((out) => out.Items ?? []).filter((i) => String(i['spk']).startsWith('ml-refresh#'));
+    expect(items).toHaveLength(2);
+    for (const item of items) {
+      expect(item['msg']).not.toContain('ValueError');
+      expect(item).toMatchObject({ tpl: 'ValueError: bad row <int>', sig: errorSignature('ValueError: bad row 1').signature });
+    }
+    const read = (await store.readDay(TZ, DATE)).filter((e) => e.process === 'ml-refresh');
+    expect(read.map((e) => e.template)).toEqual(['ValueError: bad row <int>', 'ValueError: bad row <int>']);
   });
 
   it('keeps an old failure and an unreadable record for the retention period from their capture, not from event_ts', async () => {

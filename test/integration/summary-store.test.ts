@@ -13,6 +13,7 @@ import { SummaryStore } from '../../shared/summary/store.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 import { SendLedger } from '../../shared/ledger/send-ledger.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const TZ = 'Europe/Paris';
 const DAY = '2026-11-25';
@@ -20,7 +21,7 @@ const TS = Date.parse('2026-11-25T08:15:30.123Z');
 const RETENTION_DAYS = 90;
 const EXPIRES = 1_803_370_530;
 
-const failure = (pk: string, ts = TS): FailureEntry => ({ pk, process: pk.split('#')[0]!, event_ts: ts, message: `boom ${pk}`, source: 'execution-log' });
+const failure = (pk: string, ts = TS): FailureEntry => failureEntry({ pk, process: pk.split('#')[0]!, event_ts: ts, message: `boom ${pk}`, source: 'execution-log' });
 
 const partEvent: MultipartEvent = {
   bucket: 'acme-backup-vault',
@@ -92,6 +93,8 @@ describe('the summary table on DynamoDB Local', () => {
       ts: TS,
       msg: 'boom nightly-export#run-42',
       src: 'execution-log',
+      sig: '568fb64792c962dc',
+      tpl: 'boom nightly-export#run-<int>',
       expires_at: EXPIRES,
     });
 
@@ -186,8 +189,9 @@ describe('the summary table on DynamoDB Local', () => {
     await putRaw({ pk: 'S3MPU-START#2026-11-25', sk: '2026-11-25T08:15:30.123Z#R1', bucket: 'legacy-bucket', key: 'a.tar', start_ms: TS, request_id: 'R1', expires_at: EXPIRES });
 
     expect(await store.readDay(tz, DAY)).toEqual([
-      { pk: 'legacy#1', process: 'legacy', event_ts: TS, message: 'old', source: 'execution-log' },
-      { pk: 'bare#1', process: 'bare', event_ts: TS + 1, message: '', source: '' },
+      // Written before signatures were kept: each gets one from its stored head.
+      { pk: 'legacy#1', process: 'legacy', event_ts: TS, message: 'old', source: 'execution-log', signature: 'cba06b5736faf67e', template: 'old' },
+      { pk: 'bare#1', process: 'bare', event_ts: TS + 1, message: '', source: '', signature: '66987535f21d8a89', template: '<no message>' },
     ]);
     expect(await store.listUnreadable(tz, DAY)).toEqual([{ id: 'seq-9', reason: 'pk is missing', raw: '{}', receivedMs: TS, day: DAY }]);
     expect(await store.getCoverage(tz)).toBe(TS);

@@ -3,6 +3,7 @@ import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-la
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../shared/capture/entry.ts';
 import { arrivalMs, classifyStreamRecord, type RecordReading } from '../../shared/capture/classify.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const FIXTURES = new URL('../fixtures/dynamodb-stream-events/', import.meta.url);
 const NOW = Date.parse('2026-11-26T07:00:00Z');
@@ -90,7 +91,7 @@ const FAILED_ITEM = failedImage();
 const CAPTURED: RecordReading = {
   kind: 'failure',
   day: '2026-11-25',
-  entry: { pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: EVENT_TS, message: 'Error: disk full', source: 'execution-log' },
+  entry: failureEntry({ pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: EVENT_TS, message: 'Error: disk full', source: 'execution-log' }),
 };
 
 type Expected = readonly [eventName: string, asCaptured: RecordReading, failedVariant: RecordReading];
@@ -199,6 +200,8 @@ describe('classifyStreamRecord on FAILED variants of the real events', () => {
         event_ts: EVENT_TS,
         message: 'Error: disk full',
         source: 'execution-log',
+        signature: '9da472c91fe16d66',
+        template: 'Error: disk full',
       },
     });
   });

@@ -11,6 +11,8 @@ import {
   type FailureEntry,
   type ItemReading,
 } from '../../shared/capture/entry.ts';
+import { errorSignature, NO_MESSAGE_TEMPLATE } from '../../shared/signature/signature.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const NOW = Date.parse('2026-11-26T07:00:00Z');
 const TS = Date.parse('2026-11-25T08:15:30.123Z');
@@ -50,7 +52,7 @@ describe('readExecutionItem', () => {
   it('reads a FAILED item', () => {
     expect(readExecutionItem(failedImage(), NOW)).toEqual({
       kind: 'failure',
-      entry: { pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: TS, message: 'disk full', source: 'execution-log' },
+      entry: failureEntry({ pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: TS, message: 'disk full', source: 'execution-log' }),
     });
     expect(DEFAULT_SOURCE).toBe('execution-log');
   });
@@ -136,6 +138,19 @@ describe('readExecutionItem', () => {
     expect(message.startsWith('Error: boom\nat frame\n')).toBe(true);
   });
 
+  it('signs the whole message, so a long Python traceback is known by its last line although the head loses it', () => {
+    const frames = Array.from({ length: 20 }, (_, i) => `  File "/opt/app/pipeline/run.py", line ${100 + i}, in main\n    write_parquet(batch)`).join('\n');
+    const traceback = `Traceback (most recent call last):\n${frames}\nValueError: bad row 4812`;
+    const entry = entryOf(readExecutionItem(failedImage({ message: { S: traceback } }), NOW));
+    expect(traceback.length).toBeGreaterThan(MAX_MESSAGE_CHARS);
+    expect(entry.message).not.toContain('ValueError');
+    expect(entry).toMatchObject({ template: 'ValueError: bad row <int>', signature: errorSignature('ValueError: bad row 1').signature });
+  });
+
+  it('gives a missing message the signature of no message', () => {
+    expect(entryOf(readExecutionItem(without(failedImage(), 'message'), NOW)).template).toBe(NO_MESSAGE_TEMPLATE);
+  });
+
   it('keeps the process and source attributes, trimmed', () => {
     const entry = entryOf(readExecutionItem(failedImage({ process: { S: ' billing ' }, source: { S: ' reprocess ' } }), NOW));
     expect(entry.process).toBe('billing');
@@ -183,7 +198,7 @@ describe('processOf', () => {
 
 describe('dayOfEntry', () => {
   it('is the local date of event_ts in the zone', () => {
-    const entry: FailureEntry = { pk: 'a', process: 'a', event_ts: Date.parse('2026-11-25T23:30:00Z'), message: '', source: 'x' };
+    const entry: FailureEntry = failureEntry({ pk: 'a', process: 'a', event_ts: Date.parse('2026-11-25T23:30:00Z'), message: '', source: 'x' });
     expect(dayOfEntry(entry, 'UTC')).toBe('2026-11-25');
     expect(dayOfEntry(entry, 'Europe/Paris')).toBe('2026-11-26');
     expect(dayOfEntry(entry, 'America/New_York')).toBe('2026-11-25');

@@ -5,6 +5,7 @@ import { MAX_GROUPS_SHOWN, renderEmail, renderHtml, renderSubject, renderText } 
 import { escapeHtml } from '../../shared/email/safe-text.ts';
 import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
 import type { DayWindow } from '../../shared/time/report-day.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const PARIS: DayWindow = {
   date: '2026-11-25',
@@ -21,7 +22,7 @@ const KOLKATA: DayWindow = {
 };
 
 function entry(process: string, pk: string, iso: string, message = `${pk} failed`): FailureEntry {
-  return { pk, process, event_ts: Date.parse(iso), message, source: 'execution-log' };
+  return failureEntry({ pk, process, event_ts: Date.parse(iso), message, source: 'execution-log' });
 }
 
 function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {

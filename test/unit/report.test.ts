@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
 import type { DayWindow } from '../../shared/time/report-day.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 // Europe/Paris 2026-11-25 (CET, +01:00): [2026-11-24T23:00Z, 2026-11-25T23:00Z).
 const WINDOW: DayWindow = {
@@ -13,7 +14,7 @@ const WINDOW: DayWindow = {
 };
 
 function entry(process: string, pk: string, iso: string, message = `${pk} failed`, source = 'execution-log'): FailureEntry {
-  return { pk, process, event_ts: Date.parse(iso), message, source };
+  return failureEntry({ pk, process, event_ts: Date.parse(iso), message, source });
 }
 
 function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {

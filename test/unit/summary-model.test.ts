@@ -10,6 +10,7 @@ import { expiresAt, keyItem, keyOf, SUMMARY_TABLE, summaryTableInput } from '../
 import { MAX_RAW_CHARS, unreadableFromItem, unreadableItem, type UnreadableRecord } from '../../shared/summary/model/unreadable.ts';
 import { uploadEventFromItem, uploadEventItem } from '../../shared/summary/model/upload-events.ts';
 import { decidedFields, openStartFromItem, uploadStartItem } from '../../shared/summary/model/upload-starts.ts';
+import { errorSignature } from '../../shared/signature/signature.ts';
 import { SAMPLE_PARTITION_KEYS } from '../support/summary-keys.ts';
 
 // The items below are written out attribute by attribute on purpose: they are
@@ -51,7 +52,15 @@ describe('the summary table', () => {
 });
 
 describe('day entries', () => {
-  const entry: FailureEntry = { pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: TS, message: 'disk full', source: 'execution-log' };
+  const entry: FailureEntry = {
+    pk: 'nightly-export#run-42',
+    process: 'nightly-export',
+    event_ts: TS,
+    message: 'disk full',
+    source: 'execution-log',
+    signature: '8c96d76f620269be',
+    template: 'disk full',
+  };
   const stored = {
     pk: 'DAY#Europe/Paris#2026-11-25#02',
     sk: '001795594530123#nightly-export#run-42',
@@ -60,6 +69,8 @@ describe('day entries', () => {
     ts: TS,
     msg: 'disk full',
     src: 'execution-log',
+    sig: '8c96d76f620269be',
+    tpl: 'disk full',
     expires_at: EXPIRES,
   };
 
@@ -78,8 +89,22 @@ describe('day entries', () => {
   });
 
   it('reads a missing message or source as empty text', () => {
-    const { msg: _msg, src: _src, ...bare } = stored;
-    expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', source: '' });
+    const { msg: _msg, src: _src, sig: _sig, tpl: _tpl, ...bare } = stored;
+    expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', source: '', signature: '66987535f21d8a89', template: '<no message>' });
+  });
+
+  it('gives an entry written before signatures were kept the signature of its stored head', () => {
+    const { sig: _sig, tpl: _tpl, ...old } = stored;
+    expect(dayEntryFromItem(old)).toEqual(entry);
+    const trace = `Error: connect ECONNREFUSED 10.0.4.12:5432\n    at Pool.query (/var/task/node_modules/pg/lib/client.js:545:17)`;
+    expect(dayEntryFromItem({ ...old, msg: trace })).toMatchObject({ signature: errorSignature(trace).signature, template: 'Error: connect ECONNREFUSED <ip>:<int>' });
+  });
+
+  it('keeps the stored signature over one of the head, which may have lost the line that names the error', () => {
+    expect(dayEntryFromItem({ ...stored, msg: 'Traceback (most recent call last):', sig: 'd18e956d7acfd855', tpl: 'botocore.exceptions.ClientError: …' })).toMatchObject({
+      signature: 'd18e956d7acfd855',
+      template: 'botocore.exceptions.ClientError: …',
+    });
   });
 
   it('stores the spelling of a misspelt FAILED and the order of the stream record it came from', () => {

@@ -1,4 +1,5 @@
 import type { FailureEntry } from '../../capture/entry.ts';
+import { errorSignature } from '../../signature/signature.ts';
 import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
@@ -18,12 +19,20 @@ export const DAY_ENTRY = {
     message: 'msg',
     source: 'src',
     writtenStatus: 'wst',
+    /** 16 hex digits, and the template it is the hash of (at most TEMPLATE_CHARS). */
+    signature: 'sig',
+    template: 'tpl',
     /** The stream record's sequence number as `sequenceOrder` stores it; absent on entries written by reprocess. */
     sequence: 'seq',
   },
 } as const;
 
 export const DAY_SHARDS = 8;
+
+function fromHead(message: string): Pick<FailureEntry, 'signature' | 'template'> {
+  const { signature, template } = errorSignature(message);
+  return { signature, template };
+}
 
 // Fifteen digits keep epoch milliseconds sorting as text until the year 33658.
 const TS_WIDTH = 15;
@@ -85,22 +94,32 @@ export function dayEntryItem(entry: FailureEntry, tz: string, day: string, expir
     [a.eventTs]: entry.event_ts,
     [a.message]: entry.message,
     [a.source]: entry.source,
+    [a.signature]: entry.signature,
+    [a.template]: entry.template,
     ...(entry.writtenStatus !== undefined ? { [a.writtenStatus]: entry.writtenStatus } : {}),
     ...(order !== undefined ? { [a.sequence]: order } : {}),
     [SUMMARY_TABLE.ttlAttribute]: expiresAt,
   };
 }
 
-/** A missing message or source reads as empty text: an entry still counts in the digest without them. */
+/**
+ * A missing message or source reads as empty text: an entry still counts in
+ * the digest without them. An entry written before signatures were kept gets
+ * one from its stored head, which is the whole message unless it was long.
+ */
 export function dayEntryFromItem(item: SummaryItem): FailureEntry {
   const a = DAY_ENTRY.attributes;
   const written = item[a.writtenStatus];
+  const message = String(item[a.message] ?? '');
+  const signature = item[a.signature];
+  const template = item[a.template];
   return {
     pk: String(item[a.pk]),
     process: String(item[a.process]),
     event_ts: Number(item[a.eventTs]),
-    message: String(item[a.message] ?? ''),
+    message,
     source: String(item[a.source] ?? ''),
+    ...(typeof signature === 'string' && typeof template === 'string' ? { signature, template } : fromHead(message)),
     ...(typeof written === 'string' ? { writtenStatus: written } : {}),
   };
 }
