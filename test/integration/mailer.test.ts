@@ -7,6 +7,7 @@ import { sesMailer } from '../../shared/email/mailer.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { COMPLETE } from '../support/reports.ts';
 import { mailbox, testClients } from '../support/local.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const clients = testClients();
 afterAll(() => destroyClients(clients));
@@ -24,7 +25,7 @@ describe('the mailer, on the SES emulator', () => {
   it('delivers a digest of a hostile item as rendered, its text part with no injected line', async () => {
     const to = `mailer-${randomUUID().slice(0, 8)}@example.com`;
     const window = dayWindow('2026-11-25', 'UTC');
-    const entries = [{ pk: 'job#1\r\nBcc: x@evil.com', process: 'job\r\nSubject: pwned', event_ts: window.start_ms + 1, message: 'invoice\u202Egnp.exe', source: 'execution-log' }];
+    const entries = [failureEntry({ pk: 'job#1\r\nBcc: x@evil.com', process: 'job\r\nSubject: pwned', event_ts: window.start_ms + 1, message: 'invoice\u202Egnp.exe', source: 'execution-log' })];
     const email = renderEmail(buildReport({ window, source: 'summary', sourceNote: '', completeness: COMPLETE, entries, unreadable: 0 }));
     await sesMailer(clients.ses).send({ from: 'failure-digest@example.com', to: [to], ...email });
     const [mail] = await mailbox(to);

@@ -5,6 +5,7 @@ import { buildReport } from '../../shared/digest/report.ts';
 import { dayWindow } from '../../shared/time/report-day.ts';
 import { startEmailBrowser, type EmailBrowser } from '../support/browser.ts';
 import { COMPLETE } from '../support/reports.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const DATE = '2026-11-30';
 const TZ = 'Europe/Paris';
@@ -20,13 +21,8 @@ const TRACEBACK = [
   'TimeoutError: Connection to 10.0.0.7:5432 timed out after 3000 ms',
 ].join('\n');
 
-const entry = (i: number, process: string, message: string): FailureEntry => ({
-  pk: `${process}#run-${i}`,
-  process,
-  event_ts: day.start_ms + 3_600_000 + i * 60_000,
-  message,
-  source: 'execution-log',
-});
+const entry = (i: number, process: string, message: string): FailureEntry =>
+  failureEntry({ pk: `${process}#run-${i}`, process, event_ts: day.start_ms + 3_600_000 + i * 60_000, message, source: 'execution-log' });
 
 /** A day that tries the layout: a traceback, a 5,000-character word, hostile markup, many processes. */
 const burstDay = () =>

@@ -3,16 +3,11 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { CSV_COLUMNS, csvCells, failuresCsv, formulaSafe } from '../../shared/digest/csv.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const TS = Date.parse('2026-11-30T07:05:09.250Z');
-const entry = (over: Partial<FailureEntry> = {}): FailureEntry => ({
-  pk: 'etl-orders#run-1',
-  process: 'etl-orders',
-  event_ts: TS,
-  message: 'Connection to 10.0.0.7:5432 timed out',
-  source: 'execution-log',
-  ...over,
-});
+const entry = (over: Partial<FailureEntry> = {}): FailureEntry =>
+  failureEntry({ pk: 'etl-orders#run-1', process: 'etl-orders', event_ts: TS, message: 'Connection to 10.0.0.7:5432 timed out', source: 'execution-log', ...over });
 const options = { tz: 'Europe/Paris', templateOf: () => 'Connection to <ip>:<int> timed out' };
 
 describe('formulaSafe', () => {

@@ -3,6 +3,7 @@ import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { renderEmail } from '../../shared/digest/render.ts';
 import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
 import { COMPLETE } from '../support/reports.ts';
+import { failureEntry } from '../support/failure-entry.ts';
 
 const PARIS = { date: '2026-11-25', tz: 'Europe/Paris', start_ms: Date.parse('2026-11-24T23:00:00Z'), end_ms: Date.parse('2026-11-25T23:00:00Z') };
 
@@ -76,7 +77,7 @@ const HOSTILE: Record<string, Hostile> = {
 };
 
 function hostileEntry(h: Hostile, i = 0): FailureEntry {
-  return { process: 'p', pk: 'p#1', message: 'boom', source: 'execution-log', event_ts: Date.parse('2026-11-25T10:00:00Z') + i * 60_000, ...h.entry };
+  return failureEntry({ process: 'p', pk: 'p#1', message: 'boom', source: 'execution-log', event_ts: Date.parse('2026-11-25T10:00:00Z') + i * 60_000, ...h.entry });
 }
 
 // Nothing in the email may act rather than show; only the template's own line breaks remain.
