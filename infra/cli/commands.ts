@@ -15,7 +15,7 @@ import { cliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { faultCountsLine, faultPlanOf, injectFaultPlan, type FaultFlags } from './fault-options.ts';
 
-type DigestParts = Pick<DigestOutcome, 'report' | 'email'>;
+type DigestParts = Pick<DigestOutcome, 'report' | 'email' | 'csv'>;
 
 export interface Io {
   out(line: string): void;
@@ -85,6 +85,8 @@ async function writeParts(dir: string, o: DigestParts): Promise<string[]> {
   const parts = [
     { path: join(dir, 'report.txt'), body: o.email.text },
     { path: join(dir, 'report.html'), body: o.email.html },
+    // What would be attached: report.csv, or report.csv.gz once the day is large.
+    { path: join(dir, o.csv.gzipped ? 'report.csv.gz' : 'report.csv'), body: o.csv.bytes },
   ];
   await Promise.all(parts.map((p) => writeFile(p.path, p.body)));
   return parts.map((p) => p.path);

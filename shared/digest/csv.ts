@@ -30,8 +30,6 @@ function oneLine(text: string): string {
 export interface CsvOptions {
   /** The report zone, for the local time column. */
   readonly tz: string;
-  /** The normalised template of a failure's message (its error signature). */
-  readonly templateOf: (entry: FailureEntry) => string;
 }
 
 /** One failure as the attachment's cells, each formula-safe and on one line. */
@@ -41,7 +39,7 @@ export function csvCells(entry: FailureEntry, options: CsvOptions): string[] {
     `${localDate} ${formatLocalTime(entry.event_ts, options.tz)}`,
     new Date(entry.event_ts).toISOString(),
     entry.process,
-    options.templateOf(entry),
+    entry.template,
     entry.source,
     entry.pk,
     entry.message,

@@ -93,13 +93,26 @@ function groupText(g: ProcessGroup, i: number, tz: string): string {
   return `${i + 1}. ${oneLine(g.process, TEXT_FIELD_CHARS)}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${oneLine(g.latest_pk, TEXT_FIELD_CHARS)}): ${msg}`;
 }
 
-export function renderText(r: DigestReport): string {
+/** What became of the CSV of every failure: attached, or too large for one message. */
+export type AttachmentNote = { readonly fileName: string; readonly rows: number } | { readonly omitted: string };
+
+/** The line that says where every failure of the day is; none on a day without failures. */
+export function attachmentLine(r: DigestReport, note: AttachmentNote | undefined): string | undefined {
+  if (!note || r.count === 0) return undefined;
+  return 'fileName' in note
+    ? `Every failure of the day is in the attached ${oneLine(note.fileName)} (${plural(note.rows, 'row')}).`
+    : `The list of every failure is not attached: ${oneLine(note.omitted)}.`;
+}
+
+export function renderText(r: DigestReport, note?: AttachmentNote): string {
   const parts = [header(r).join('\n')];
   if (r.groups.length > 0) {
     parts.push(r.groups.slice(0, MAX_GROUPS_SHOWN).map((g, i) => groupText(g, i, r.window.tz)).join('\n\n'));
   }
   const hidden = hiddenSummary(r);
   if (hidden) parts.push(`…and ${plural(hidden.groups, 'more process', 'more processes')} with ${plural(hidden.failures, 'failure')}.`);
+  const attached = attachmentLine(r, note);
+  if (attached) parts.push(attached);
   parts.push('Times are local to the report zone. Sent once per report day by failure-digest.');
   return `${parts.join('\n\n')}\n`;
 }
@@ -127,8 +140,9 @@ function groupHtml(g: ProcessGroup, tz: string): string {
 </td></tr>`;
 }
 
-export function renderHtml(r: DigestReport): string {
+export function renderHtml(r: DigestReport, note?: AttachmentNote): string {
   const tz = r.window.tz;
+  const attached = attachmentLine(r, note);
   const hidden = hiddenSummary(r);
   const table =
     r.groups.length === 0
@@ -146,12 +160,12 @@ ${r.groups.slice(0, MAX_GROUPS_SHOWN).map((g) => groupHtml(g, tz)).join('\n')}
 <h2 style="margin:0 0 8px;font-size:20px">${escapeHtml(title ?? '')}</h2>
 ${rest.map((l) => `<p style="margin:4px 0">${escapeHtml(l)}</p>`).join('\n')}
 ${table}
-<p><small>Times are local to the report zone. Sent once per report day by failure-digest.</small></p>
+${attached ? `<p>${escapeHtml(attached)}</p>\n` : ''}<p><small>Times are local to the report zone. Sent once per report day by failure-digest.</small></p>
 </div>
 </body></html>
 `;
 }
 
-export function renderEmail(r: DigestReport): RenderedEmail {
-  return { subject: renderSubject(r), text: renderText(r), html: renderHtml(r) };
+export function renderEmail(r: DigestReport, note?: AttachmentNote): RenderedEmail {
+  return { subject: renderSubject(r), text: renderText(r, note), html: renderHtml(r, note) };
 }

@@ -4,7 +4,8 @@ import type { SendLedger } from '../ledger/send-ledger.ts';
 import { describeCompleteness } from '../evidence/completeness.ts';
 import { queryFailedInWindow } from '../source/gsi.ts';
 import { dayWindow } from '../time/report-day.ts';
-import { renderEmail, type RenderedEmail } from './render.ts';
+import { renderEmail, type AttachmentNote, type RenderedEmail } from './render.ts';
+import { failuresCsv, type CsvAttachment } from './csv.ts';
 import { buildReport, type DigestReport } from './report.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 import { countUnreadable } from './unreadable-count.ts';
@@ -44,7 +45,7 @@ export interface DigestOptions {
   /** Read this source whatever the coverage says (tests, benchmark). */
   readonly source?: 'summary' | 'gsi';
   /** Runs once the email is rendered, before the day is claimed: what can fail here sends nothing (`--out`). */
-  readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail }) => Promise<void>;
+  readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail; readonly csv: CsvAttachment }) => Promise<void>;
   /** Mail this instead of the rendered email: the kept copy of what did not go out (`resend`). */
   readonly kept?: RenderedEmail;
 }
@@ -63,7 +64,13 @@ export interface DigestOutcome {
   readonly reason?: string;
   /** Set when this run left the day failed or put it in doubt, and so told the administrators. */
   readonly admin?: AdminOutcome;
+  /** The CSV of every failure, and whether it went with the email. */
+  readonly csv: CsvAttachment;
+  readonly attached: boolean;
 }
+
+/** SES takes 40 MB per message after base64; what is left for the body and headers. */
+export const MAX_ATTACHMENT_BYTES = Math.floor((36 * 1024 * 1024 * 3) / 4);
 
 /** A digest was asked for a day that has not ended: it would be partial, and would seal the day. */
 export class DayNotOverError extends Error {
@@ -110,30 +117,37 @@ export async function runDigest(deps: DigestDeps, options: DigestOptions): Promi
   const window = dayWindow(options.date, options.tz);
   if (!options.dryRun && window.end_ms > deps.clock()) throw new DayNotOverError(window.date, window.tz, window.end_ms);
   const report = await buildDigest(deps, options.date, options.tz, options.source);
-  const email = options.kept ?? renderEmail(report);
   const { tz, date } = report.window;
-  await options.beforeSend?.({ report, email });
-  if (options.dryRun) return { status: 'dry-run', report, email };
+  const csv = await failuresCsv(report.failures, `failures-${date}`, { tz });
+  const attached = report.count > 0 && csv.bytes.length <= MAX_ATTACHMENT_BYTES;
+  const note: AttachmentNote = attached
+    ? { fileName: csv.fileName, rows: csv.rows }
+    : { omitted: `${csv.fileName} is ${(csv.bytes.length / 1024 / 1024).toFixed(1)} MB compressed, more than one email can carry; \`failure-digest digest --date ${date} --tz ${tz} --dry-run --out DIR\` writes it` };
+  const email = options.kept ?? renderEmail(report, note);
+  const base = { report, email, csv, attached };
+  await options.beforeSend?.({ report, email, csv });
+  if (options.dryRun) return { status: 'dry-run', ...base };
   if (report.count === 0 && report.unreadable === 0 && options.sendEmpty === false) {
     // On the ledger, so the watchdog tells a quiet day from one nobody handled.
     await deps.ledger.recordSkipped(tz, date, deps.clock());
-    return { status: 'skipped-empty', report, email };
+    return { status: 'skipped-empty', ...base };
   }
 
-  const outgoing = { from: options.from, to: options.to, ...email };
+  const attachments = attached ? [{ fileName: csv.fileName, contentType: csv.contentType, bytes: csv.bytes }] : [];
+  const outgoing = { from: options.from, to: options.to, ...email, attachments };
   const d = await deliver(deps, { tz, date, email: outgoing, force: options.force === true, count: report.count, source: report.source });
   switch (d.status) {
     case 'sent':
     case 'already-sent':
-      return { status: d.status, report, email, messageId: d.messageId };
+      return { status: d.status, ...base, messageId: d.messageId };
     case 'in-progress':
-      return { status: d.status, report, email, reason: `another run holds the claim on this day until ${new Date(d.leaseUntilMs).toISOString()}` };
+      return { status: d.status, ...base, reason: `another run holds the claim on this day until ${new Date(d.leaseUntilMs).toISOString()}` };
     case 'in-doubt':
     case 'failed': {
       // A day found already in doubt was told about by the run that put it there.
       const tell = d.status === 'failed' || d.newly;
       const admin = tell ? await tellAdmin(deps, { tz, date, status: d.status, reason: d.reason, email: outgoing, count: report.count, source: report.source }) : undefined;
-      return { status: d.status, report, email, reason: d.reason, ...(admin ? { admin } : {}) };
+      return { status: d.status, ...base, reason: d.reason, ...(admin ? { admin } : {}) };
     }
   }
 }

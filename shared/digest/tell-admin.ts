@@ -40,7 +40,8 @@ export async function tellAdmin(deps: TellAdminDeps, n: NotSent): Promise<AdminO
   if (!deps.archive) kept = { not: 'no report archive is configured (REPORT_ARCHIVE)' };
   else {
     try {
-      const at = await deps.archive.keep({ tz: n.tz, date: n.date, ...n.email, to: [...n.email.to], count: n.count, source: n.source, keptMs: nowMs, status: n.status });
+      const { from, to, subject, text, html } = n.email;
+      const at = await deps.archive.keep({ tz: n.tz, date: n.date, from, to: [...to], subject, text, html, count: n.count, source: n.source, keptMs: nowMs, status: n.status });
       kept = { at };
     } catch (e) {
       kept = { not: `keeping it failed: ${(e as Error).message}` };

@@ -234,9 +234,10 @@ describe('digest --out', () => {
       expect(lines(run.stderr)).toEqual([
         `wrote ${join(dir, 'report.txt')}`,
         `wrote ${join(dir, 'report.html')}`,
+        `wrote ${join(dir, 'report.csv')}`,
         `dry run ${DATE} (UTC): 2 failures from gsi: nothing sent`,
       ]);
-      expect((await readdir(dir)).sort()).toEqual(['report.html', 'report.txt']);
+      expect((await readdir(dir)).sort()).toEqual(['report.csv', 'report.html', 'report.txt']);
       expect(run.stdout).toBe('');
     } finally {
       await rm(dir, { recursive: true, force: true });

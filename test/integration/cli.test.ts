@@ -95,7 +95,11 @@ describe('failure-digest CLI', () => {
     expect(json).toMatchObject({ date: DATE, tz: TZ, source: 'gsi', count: 2, unreadable: 0, status: 'dry-run' });
     expect(json.failures.map((f: { pk: string }) => f.pk)).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);
     expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain('etl-orders: 2 failures');
-    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<td style="padding:4px 8px;vertical-align:top;text-align:right">2</td>');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<strong>etl-orders</strong>: <strong>2 failures</strong>');
+    const csv = (await readFile(join(dir, 'report.csv'), 'utf8')).split('\r\n');
+    expect(csv[0]).toBe('local_time,utc_time,process,signature_template,source,pk,message_head');
+    expect(csv.slice(1, -1).map((line) => line.split(',')[5])).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);
+    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain(`Every failure of the day is in the attached failures-${DATE}.csv (2 rows).`);
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(0);
   });
 

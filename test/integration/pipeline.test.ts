@@ -119,5 +119,11 @@ describe('stream capture to digest email, on DynamoDB Local and the SES emulator
     expect(mail.body.text).toContain('(25 h)');
     expect(mail.body.html).toContain('Error: &lt;last&gt; of the day');
     expect(mail.body.text).not.toContain('belongs to the next day');
+    // Every failure of the day rides along as CSV, which the emulator keeps as SES would deliver it.
+    expect(mail.attachments?.map((a) => [a.filename, a.contentType, a.contentDisposition])).toEqual([[`failures-${DATE}.csv`, 'text/csv; charset=utf-8', 'ATTACHMENT']]);
+    const rows = Buffer.from(mail.attachments![0]!.content, 'base64').toString('utf8').split('\r\n');
+    expect(rows[0]).toBe('local_time,utc_time,process,signature_template,source,pk,message_head');
+    expect(rows.slice(1, -1)).toHaveLength(5);
+    expect(rows).toContain(`${DATE} 23:59:59+01:00,2026-10-25T22:59:59.999Z,nightly-export,Error: <last> of the day,execution-log,nightly-export#run-3,Error: <last> of the day`);
   });
 });

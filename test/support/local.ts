@@ -68,6 +68,8 @@ export interface StoredEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Base64 content, as the emulator keeps SES v2 attachments. */
+  attachments?: { filename: string; contentType: string; contentDisposition: string; content: string; size: number }[];
 }
 
 /** The emails the SES emulator received for one recipient (GET /store). */

@@ -302,3 +302,13 @@ describe('source tags', () => {
     expect(renderHtml(r)).toContain('<strong>s3://vault/backup.tar</strong> [s3-access-log]: <strong>1 failure</strong>');
   });
 });
+
+describe('the attachment line', () => {
+  it('names the attached CSV, says when it could not go with the email, and says nothing on a day without failures', () => {
+    const r = report(THREE);
+    expect(renderText(r, { fileName: 'failures-2026-11-25.csv', rows: 3 })).toContain('Every failure of the day is in the attached failures-2026-11-25.csv (3 rows).\n\nTimes are local');
+    expect(renderHtml(r, { fileName: 'failures-2026-11-25.csv', rows: 3 })).toContain('<p>Every failure of the day is in the attached failures-2026-11-25.csv (3 rows).</p>');
+    expect(renderText(r, { omitted: 'failures-2026-11-25.csv.gz is 41.0 MB compressed' })).toContain('The list of every failure is not attached: failures-2026-11-25.csv.gz is 41.0 MB compressed.');
+    expect(renderText(report([]), { fileName: 'failures-2026-11-25.csv', rows: 0 })).not.toContain('attached');
+  });
+});
