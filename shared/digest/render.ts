@@ -89,7 +89,7 @@ function sourceTag(g: ProcessGroup): string {
 
 function groupText(g: ProcessGroup, i: number, tz: string): string {
   const when = whenOf(g, tz);
-  const msg = firstLine(g.latest_message, TEXT_MESSAGE_CHARS) || '(no message)';
+  const msg = firstLine(g.latest_error, TEXT_MESSAGE_CHARS) || '(no message)';
   return `${i + 1}. ${oneLine(g.process, TEXT_FIELD_CHARS)}${sourceTag(g)}: ${plural(g.count, 'failure')}, ${when}\n   latest (${oneLine(g.latest_pk, TEXT_FIELD_CHARS)}): ${msg}`;
 }
 
@@ -136,7 +136,7 @@ function groupHtml(g: ProcessGroup, tz: string): string {
   return `<tr><td style="padding:10px 0;border-top:1px solid #ddd;vertical-align:top;${WRAP}">
 <div style="font-size:15px"><strong>${htmlField(g.process)}</strong>${escapeHtml(sourceTag(g))}: <strong>${plural(g.count, 'failure')}</strong></div>
 <div style="font-size:13px;color:#555">${escapeHtml(whenOf(g, tz))} · latest ${htmlField(g.latest_pk)}</div>
-<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;${WRAP};font-size:12px">${escapeHtml(multiLine(g.latest_message) || '(no message)')}</pre>
+<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;${WRAP};font-size:12px">${escapeHtml(multiLine(g.latest_error) || '(no message)')}</pre>
 </td></tr>`;
 }
 

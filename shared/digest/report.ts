@@ -1,4 +1,5 @@
 import type { FailureEntry } from '../capture/entry.ts';
+import { exceptionLineOf } from '../signature/exception-line.ts';
 import type { Completeness } from '../evidence/completeness.ts';
 import type { DayWindow } from '../time/report-day.ts';
 
@@ -11,7 +12,20 @@ export interface ProcessGroup {
   readonly last_ts: number;
   readonly latest_pk: string;
   readonly latest_message: string;
+  /**
+   * The line of the latest message that names the error (a traceback's last
+   * line, a stack trace's first): what the email shows, frames left out.
+   */
+  readonly latest_error: string;
   readonly sources: readonly string[];
+}
+
+const CUT_TRACEBACK = /^Traceback \(most recent call last\):?$/;
+
+/** The error line of a failure; a traceback cut before its last line shows the template made from the whole message. */
+export function errorLineOf(entry: FailureEntry): string {
+  const line = exceptionLineOf(entry.message);
+  return CUT_TRACEBACK.test(line) ? entry.template : line;
 }
 
 /**
@@ -92,6 +106,7 @@ export function buildReport(input: ReportInput): DigestReport {
       last_ts: g.last.event_ts,
       latest_pk: g.last.pk,
       latest_message: g.last.message,
+      latest_error: errorLineOf(g.last),
       sources: [...g.sources].sort(),
     }))
     .sort((a, b) => b.count - a.count || b.last_ts - a.last_ts || a.process.localeCompare(b.process));

@@ -68,7 +68,8 @@ const HOSTILE: Record<string, Hostile> = {
   },
   'a multi-line message whose later lines fake headers': {
     entry: { message: 'boom\u2028Bcc: x@evil.com\r\nSubject: pwned\u0085fake' },
-    text: { process: 'p', pk: 'p#1', message: 'boom' },
+    // The email shows the error line: the text with its lines run together, up to a break it cannot fold.
+    text: { process: 'p', pk: 'p#1', message: 'boom Bcc: x@evil.com Subject: pwned' },
   },
   'C1 and C0 controls in a message': {
     entry: { message: 'red \u009B31m\u001B[0m bell\u0007 del\u007F' },
@@ -203,7 +204,7 @@ describe('every hostile item in one digest', () => {
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(email.html).toContain('invoice&lt;U+202E&gt;gnp.exe was rejected');
     expect(email.html).toContain('job&lt;U+0000&gt;#1');
-    expect(email.html).toContain('<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;font-size:12px">boom\nBcc: x@evil.com\nSubject: pwned\nfake</pre>');
+    expect(email.html).toContain('<pre style="margin:6px 0 0;padding:6px 8px;background:#f4f4f4;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;font-size:12px">boom Bcc: x@evil.com Subject: pwned\nfake</pre>');
   });
 });
 

@@ -212,11 +212,19 @@ describe('renderText and renderHtml', () => {
     expect(renderText(report(THREE))).not.toMatch(/fallback/i);
   });
 
-  it('shows only the first line of a multi-line message in the text part', () => {
-    const r = report([entry('p', 'p#1', '2026-11-25T10:00:00Z', 'Error: boom\n    at main (index.js:1:1)')]);
-    expect(renderText(r)).toContain('Error: boom');
-    expect(renderText(r)).not.toContain('at main');
-    expect(renderHtml(r)).toContain('at main (index.js:1:1)');
+  it('shows the line that names the error, not the frames: the first of a stack trace, the last of a traceback', () => {
+    const node = report([entry('p', 'p#1', '2026-11-25T10:00:00Z', 'Error: boom\n    at main (index.js:1:1)')]);
+    expect(renderText(node)).toContain('latest (p#1): Error: boom\n');
+    expect(renderHtml(node)).toContain('>Error: boom</pre>');
+    expect(renderHtml(node)).not.toContain('at main');
+    const python = report([entry('etl', 'etl#1', '2026-11-25T10:00:00Z', 'Traceback (most recent call last):\n  File "load.py", line 4, in <module>\n    load()\nValueError: bad row 17')]);
+    expect(renderText(python)).toContain('latest (etl#1): ValueError: bad row 17\n');
+    expect(renderHtml(python)).toContain('>ValueError: bad row 17</pre>');
+  });
+
+  it('shows the template of a traceback cut before its last line', () => {
+    const cut = failureEntry({ pk: 'etl#1', process: 'etl', event_ts: Date.parse('2026-11-25T10:00:00Z'), source: 'execution-log', message: 'Traceback (most recent call last):\n  File "a.py", line 1', template: 'KeyError: <quoted>' });
+    expect(report([cut]).groups[0]?.latest_error).toBe('KeyError: <quoted>');
   });
 });
 

@@ -44,6 +44,7 @@ describe('buildReport', () => {
       last_ts: Date.parse('2026-11-25T20:00:00Z'),
       latest_pk: 'export#3',
       latest_message: 'disk full again',
+      latest_error: 'disk full again',
       sources: ['execution-log'],
     });
     expect(r.groups[1]?.latest_message).toBe('timeout');
