@@ -12,10 +12,11 @@ import { datesBetween, dayWindow, previousDayOf } from '../../shared/time/report
 import { destroyClients } from '../../shared/aws/clients.ts';
 import { confirmRange } from './confirm-range.ts';
 import { cliContext } from './context.ts';
+import { rawMessage } from '../../shared/email/raw-message.ts';
 import { UsageError } from './errors.ts';
 import { faultCountsLine, faultPlanOf, injectFaultPlan, type FaultFlags } from './fault-options.ts';
 
-type DigestParts = Pick<DigestOutcome, 'report' | 'email' | 'csv'>;
+type DigestParts = Pick<DigestOutcome, 'report' | 'email' | 'csv' | 'attached'>;
 
 export interface Io {
   out(line: string): void;
@@ -80,13 +81,16 @@ function digestJson(o: DigestOutcome): string {
   });
 }
 
-async function writeParts(dir: string, o: DigestParts): Promise<string[]> {
+async function writeParts(dir: string, o: DigestParts, mail: { from: string; to: readonly string[] }): Promise<string[]> {
   await mkdir(dir, { recursive: true });
+  const attachments = o.attached ? [{ fileName: o.csv.fileName, contentType: o.csv.contentType, bytes: o.csv.bytes }] : [];
   const parts = [
     { path: join(dir, 'report.txt'), body: o.email.text },
     { path: join(dir, 'report.html'), body: o.email.html },
     // What would be attached: report.csv, or report.csv.gz once the day is large.
     { path: join(dir, o.csv.gzipped ? 'report.csv.gz' : 'report.csv'), body: o.csv.bytes },
+    // The whole message as it would leave, for a mail client to open.
+    { path: join(dir, 'report.eml'), body: await rawMessage({ ...mail, ...o.email, attachments }, new Date()) },
   ];
   await Promise.all(parts.map((p) => writeFile(p.path, p.body)));
   return parts.map((p) => p.path);
@@ -152,7 +156,7 @@ export async function digestCommand(
       ...(opts.source ? { source: opts.source } : {}),
       ...(kept ? { kept: { subject: kept.subject, text: kept.text, html: kept.html } } : {}),
       // Written before anything is sent: an unwritable folder stops the run with nothing sent.
-      ...(opts.out ? { beforeSend: async (prepared: DigestParts) => { for (const path of await writeParts(opts.out!, prepared)) io.err(`wrote ${path}`); } } : {}),
+      ...(opts.out ? { beforeSend: async (prepared: DigestParts) => { for (const path of await writeParts(opts.out!, prepared, { from: ctx.config.sesFrom, to: ctx.config.sesTo })) io.err(`wrote ${path}`); } } : {}),
     });
     if (opts.json) io.out(digestJson(outcome));
     else if (opts.dryRun && !opts.out) io.out(outcome.email.text);

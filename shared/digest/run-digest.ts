@@ -45,7 +45,7 @@ export interface DigestOptions {
   /** Read this source whatever the coverage says (tests, benchmark). */
   readonly source?: 'summary' | 'gsi';
   /** Runs once the email is rendered, before the day is claimed: what can fail here sends nothing (`--out`). */
-  readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail; readonly csv: CsvAttachment }) => Promise<void>;
+  readonly beforeSend?: (prepared: { readonly report: DigestReport; readonly email: RenderedEmail; readonly csv: CsvAttachment; readonly attached: boolean }) => Promise<void>;
   /** Mail this instead of the rendered email: the kept copy of what did not go out (`resend`). */
   readonly kept?: RenderedEmail;
 }
@@ -125,7 +125,7 @@ export async function runDigest(deps: DigestDeps, options: DigestOptions): Promi
     : { omitted: `${csv.fileName} is ${(csv.bytes.length / 1024 / 1024).toFixed(1)} MB compressed, more than one email can carry; \`failure-digest digest --date ${date} --tz ${tz} --dry-run --out DIR\` writes it` };
   const email = options.kept ?? renderEmail(report, note);
   const base = { report, email, csv, attached };
-  await options.beforeSend?.({ report, email, csv });
+  await options.beforeSend?.(base);
   if (options.dryRun) return { status: 'dry-run', ...base };
   if (report.count === 0 && report.unreadable === 0 && options.sendEmpty === false) {
     // On the ledger, so the watchdog tells a quiet day from one nobody handled.

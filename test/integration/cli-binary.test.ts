@@ -235,9 +235,10 @@ describe('digest --out', () => {
         `wrote ${join(dir, 'report.txt')}`,
         `wrote ${join(dir, 'report.html')}`,
         `wrote ${join(dir, 'report.csv')}`,
+        `wrote ${join(dir, 'report.eml')}`,
         `dry run ${DATE} (UTC): 2 failures from gsi: nothing sent`,
       ]);
-      expect((await readdir(dir)).sort()).toEqual(['report.csv', 'report.html', 'report.txt']);
+      expect((await readdir(dir)).sort()).toEqual(['report.csv', 'report.eml', 'report.html', 'report.txt']);
       expect(run.stdout).toBe('');
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -100,6 +100,12 @@ describe('failure-digest CLI', () => {
     expect(csv[0]).toBe('local_time,utc_time,process,signature_template,source,pk,message_head');
     expect(csv.slice(1, -1).map((line) => line.split(',')[5])).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);
     expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain(`Every failure of the day is in the attached failures-${DATE}.csv (2 rows).`);
+    // The raw message: the same subject, both parts and the CSV as an attachment.
+    const eml = await readFile(join(dir, 'report.eml'), 'utf8');
+    expect(eml).toMatch(new RegExp(`^Subject: failure-digest: 2 failures on ${DATE} \\(America/New_York\\)$`, 'm'));
+    expect(eml).toMatch(/^Content-Type: multipart\/mixed;/m);
+    expect(eml).toMatch(new RegExp(`^Content-Disposition: attachment; filename=failures-${DATE}\\.csv$`, 'm'));
+    expect(eml).toMatch(/^Content-Type: text\/html; charset=utf-8$/m);
     expect(await mailbox(config.sesTo[0]!)).toHaveLength(0);
   });
 
