@@ -20,12 +20,16 @@ export interface ProcessGroup {
   readonly sources: readonly string[];
 }
 
-const CUT_TRACEBACK = /^Traceback \(most recent call last\):?$/;
+const TRACEBACK = /^Traceback \(most recent call last\):?$/m;
 
-/** The error line of a failure; a traceback cut before its last line shows the template made from the whole message. */
+/**
+ * The error line of a failure. A Python traceback names its error last, so
+ * one whose stored head was cut (it ends in `…`) may have lost that line: it
+ * shows the template, made from the whole message at capture.
+ */
 export function errorLineOf(entry: FailureEntry): string {
-  const line = exceptionLineOf(entry.message);
-  return CUT_TRACEBACK.test(line) ? entry.template : line;
+  if (TRACEBACK.test(entry.message) && (entry.message.endsWith('…') || TRACEBACK.test(exceptionLineOf(entry.message)))) return entry.template;
+  return exceptionLineOf(entry.message);
 }
 
 /**

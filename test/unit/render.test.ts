@@ -225,6 +225,9 @@ describe('renderText and renderHtml', () => {
   it('shows the template of a traceback cut before its last line', () => {
     const cut = failureEntry({ pk: 'etl#1', process: 'etl', event_ts: Date.parse('2026-11-25T10:00:00Z'), source: 'execution-log', message: 'Traceback (most recent call last):\n  File "a.py", line 1', template: 'KeyError: <quoted>' });
     expect(report([cut]).groups[0]?.latest_error).toBe('KeyError: <quoted>');
+    // Cut inside its last line, as a 500-character head can be.
+    const midLine = failureEntry({ ...cut, message: 'Traceback (most recent call last):\n  File "a.py", line 1\nbotocore.exceptio…', template: 'botocore.exceptions.ClientError: <quoted>' });
+    expect(report([midLine]).groups[0]?.latest_error).toBe('botocore.exceptions.ClientError: <quoted>');
   });
 });
 
