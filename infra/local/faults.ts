@@ -3,6 +3,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamoDbThrottle, InjectedTimeoutError, injectedBy, sesTooManyRequests, type WireAnswer } from './fault-answers.ts';
 import { FAULT_KINDS, FAULT_RULES, type FaultKind, type FaultTargets } from './fault-kinds.ts';
 import type { FaultPlan } from './fault-spec.ts';
+import { LOCAL_ACCOUNT } from './local-env.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { seededRandom, streamSeed } from './seeded-random.ts';
 
@@ -52,8 +53,6 @@ export class FaultsNotLocalError extends Error {
 }
 
 const MIDDLEWARE = 'failureDigestFaults';
-// DynamoDB Local's account: the ARNs in a throttle's reasons name it, as AWS names yours.
-const LOCAL_ACCOUNT = '000000000000';
 
 /** SIGKILL, as a crash is: no exit handlers, no finally blocks, no flushing. */
 export const killThisProcess = (): void => {

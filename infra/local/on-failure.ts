@@ -6,7 +6,7 @@ import type { Clients } from '../../shared/aws/clients.ts';
 import { recoveryDeps } from '../../shared/recovery/deps.ts';
 import { describeOutcome } from '../../shared/recovery/outcome.ts';
 import type { CaptureConfig } from '../../shared/settings/components.ts';
-import { LOCAL_REGION } from './local-env.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-env.ts';
 import { localOnFailureDestination } from './on-failure-destination.ts';
 import type { OnFailureRecord } from './stream-batch.ts';
 
@@ -40,7 +40,7 @@ export function localOnFailure(options: LocalOnFailureOptions): LocalOnFailure {
   });
   const deliver = localOnFailureDestination({
     handler: recovery,
-    fn: { functionName: 'failure-digest-on-failure', region: LOCAL_REGION, accountId: '000000000000' },
+    fn: { functionName: 'failure-digest-on-failure', region: LOCAL_REGION, accountId: LOCAL_ACCOUNT },
     log,
     now: Date.now,
   });

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-env.ts';
 
-/** DynamoDB Local's account, which the local ARNs name. */
-const LOCAL_ACCOUNT = '000000000000';
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 /** The sender SNS e-mail subscriptions come from. */
 export const SNS_EMAIL_FROM = 'AWS Notifications <no-reply@sns.amazonaws.com>';

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { stringify } from 'csv-stringify';
 import type { FailureEntry } from '../capture/entry.ts';
+import { LINE_BREAK, LINE_BREAK_MARK } from '../email/safe-text.ts';
 import { formatLocalTime } from '../time/report-day.ts';
 
 /** The attachment's columns, in order; the header row spells them so. */
@@ -23,9 +24,7 @@ export function formulaSafe(cell: string): string {
 }
 
 /** One record per physical line, whatever a message holds: line breaks are shown, never kept. */
-function oneLine(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029\u0085\v\f]/g, ' ⏎ ');
-}
+const oneRecordLine = (text: string) => text.replace(LINE_BREAK, ` ${LINE_BREAK_MARK} `);
 
 export interface CsvOptions {
   /** The report zone, for the local time column. */
@@ -44,7 +43,7 @@ export function csvCells(entry: FailureEntry, options: CsvOptions): string[] {
     entry.pk,
     entry.message,
   ];
-  return cells.map((c) => formulaSafe(oneLine(c)));
+  return cells.map((c) => formulaSafe(oneRecordLine(c)));
 }
 
 export interface CsvAttachment {
