@@ -11,6 +11,7 @@ import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
+import { allGroupKeys, dayGroupFromItem, mergeGroups, type DayGroup } from './model/day-group.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -91,6 +92,18 @@ export class SummaryStore {
       }),
     );
     return shards.flat();
+  }
+
+  /** The day's groups, their shards added up: what the digest's body is made of. */
+  async readGroups(tz: string, date: string, stats?: ReadStats): Promise<DayGroup[]> {
+    const shards = await Promise.all(
+      allGroupKeys(tz, date).map(async (pk) => {
+        const out: DayGroup[] = [];
+        for await (const item of this.query(pk, stats)) out.push(dayGroupFromItem(item));
+        return out;
+      }),
+    );
+    return mergeGroups(shards.flat());
   }
 
   async listUnreadable(tz: string, date: string): Promise<UnreadableRecord[]> {
