@@ -100,14 +100,15 @@ export function dayGroupFromItem(item: SummaryItem): DayGroup {
     latest_pk: String(item[a.latestPk] ?? ''),
     sample: String(item[a.sample] ?? ''),
     sources: [source],
-    source_counts: { [source]: count },
+    source_counts: Object.fromEntries([[source, count]]),
   };
 }
 
+// Through a Map: a source named `__proto__` is a writer's text, not an object's prototype.
 function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = { ...a };
-  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
-  return out;
+  const out = new Map(Object.entries(a));
+  for (const [k, n] of Object.entries(b)) out.set(k, (out.get(k) ?? 0) + n);
+  return Object.fromEntries(out);
 }
 
 /** Adds two parts of one group: counts add, the earliest first and the latest last (with its sample) win. Pure. */
@@ -151,7 +152,7 @@ export function groupOfEntry(entry: FailureEntry): DayGroup {
     latest_pk: entry.pk,
     sample: sampleOf(entry.message),
     sources: [entry.source],
-    source_counts: { [entry.source]: 1 },
+    source_counts: Object.fromEntries([[entry.source, 1]]),
   };
 }
 
