@@ -78,6 +78,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--rebuild', 'render the day again, instead of sending the report kept when it did not go out')
     .action(async (opts) => setExit(await digestCommand(io, { ...opts, force: true, resend: true })));
 
+  program
+    .command('export')
+    .description("write every failure of one report day as the digest's CSV, however many: what a day too large for one email points to")
+    .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
+    .addOption(tzOption())
+    .option('--out <file>', 'where to write it; gzip-compressed when it ends in .gz (default: failures-<date>.csv.gz)')
+    .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))
+    .action(async (opts) => {
+      const { exportCommand } = await import('./export.ts');
+      setExit(await exportCommand(io, opts));
+    });
+
   addS3LogCommands(program, io, setExit);
   addReplayCommand(program, io, setExit);
 

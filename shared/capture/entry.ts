@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { exceptionLineOf } from '../signature/exception-line.ts';
 import { errorSignature } from '../signature/signature.ts';
 import { EXECUTION_LOG_TABLE } from '../tables.ts';
 import { truncate } from '../text.ts';
@@ -40,8 +41,23 @@ export const DEFAULT_SOURCE = 'execution-log';
 
 const A = EXECUTION_LOG_TABLE.attributes;
 
+const PYTHON_TRACEBACK = /^Traceback \(most recent call last\):?$/m;
+/** The most of a traceback's last line kept after its cut head. */
+const MAX_KEPT_LAST_LINE_CHARS = 200;
+
+/**
+ * The head of a message. A Python traceback names its error on its last
+ * line, which a head would lose: that line is kept after the cut, so what
+ * is stored still says which error it was.
+ */
 export function cutMessage(message: string): string {
-  return truncate(message.trim(), MAX_MESSAGE_CHARS);
+  const text = message.trim();
+  if (text.length <= MAX_MESSAGE_CHARS) return text;
+  if (PYTHON_TRACEBACK.test(text)) {
+    const last = truncate(exceptionLineOf(text), MAX_KEPT_LAST_LINE_CHARS);
+    if (last !== '' && !PYTHON_TRACEBACK.test(last)) return `${truncate(text, MAX_MESSAGE_CHARS - last.length - 1)}\n${last}`;
+  }
+  return truncate(text, MAX_MESSAGE_CHARS);
 }
 
 /**

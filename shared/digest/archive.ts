@@ -24,6 +24,14 @@ export interface ReportArchive {
   /** Keeps the report and says where, as a person can fetch it. */
   keep(report: KeptReport): Promise<string>;
   fetch(tz: string, date: string): Promise<KeptReport | undefined>;
+  /** Keeps a file of the day (the CSV of a day too large for its email) beside its report, and says where. */
+  keepFile(tz: string, date: string, file: KeptFile): Promise<string>;
+}
+
+export interface KeptFile {
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
 }
 
 /** A kept report that does not read back as one: named, never resent half-read. */
@@ -36,6 +44,16 @@ export class KeptReportUnreadableError extends Error {
 
 // One object per day: the zone's slash makes a folder, as it does in the summary keys.
 const relativePath = (tz: string, date: string) => `${tz}/${date}.json`;
+// The file's own name says its day; a name from elsewhere never climbs out of the folder.
+const filePath = (tz: string, date: string, fileName: string) => `${tz}/${date}/${fileName.replace(/[/\\]/g, '_')}`;
+
+async function writeWhole(file: string, body: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  // Written whole, then moved into place: a crash never leaves half a file that looks whole.
+  const partial = `${file}.partial`;
+  await writeFile(partial, body);
+  await rename(partial, file);
+}
 
 function parseKept(at: string, body: string): KeptReport {
   let json: unknown;
@@ -54,11 +72,12 @@ export function folderArchive(dir: string): ReportArchive {
   return {
     async keep(report) {
       const file = join(dir, relativePath(report.tz, report.date));
-      await mkdir(dirname(file), { recursive: true });
-      // Written whole, then moved into place: a crash never leaves half a report to resend.
-      const partial = `${file}.partial`;
-      await writeFile(partial, `${JSON.stringify(report, null, 2)}\n`);
-      await rename(partial, file);
+      await writeWhole(file, `${JSON.stringify(report, null, 2)}\n`);
+      return file;
+    },
+    async keepFile(tz, date, kept) {
+      const file = join(dir, filePath(tz, date, kept.fileName));
+      await writeWhole(file, kept.bytes);
       return file;
     },
     async fetch(tz, date) {
@@ -82,6 +101,11 @@ export function s3Archive(s3: S3Client, bucket: string, prefix: string): ReportA
     async keep(report) {
       const Key = key(report.tz, report.date);
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: JSON.stringify(report), ContentType: 'application/json' }));
+      return `s3://${bucket}/${Key}`;
+    },
+    async keepFile(tz, date, kept) {
+      const Key = `${prefix}${filePath(tz, date, kept.fileName)}`;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: kept.bytes, ContentType: kept.contentType }));
       return `s3://${bucket}/${Key}`;
     },
     async fetch(tz, date) {

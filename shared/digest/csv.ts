@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { stringify } from 'csv-stringify';
 import type { FailureEntry } from '../capture/entry.ts';
@@ -46,6 +47,32 @@ export function csvCells(entry: FailureEntry, options: CsvOptions): string[] {
   return cells.map((c) => formulaSafe(oneRecordLine(c)));
 }
 
+/** The rows of `entries`, as the attachment's records: one array of cells each. */
+async function* records(entries: Iterable<FailureEntry> | AsyncIterable<FailureEntry>, options: CsvOptions, onRow: () => void): AsyncGenerator<string[]> {
+  for await (const entry of entries) {
+    onRow();
+    yield csvCells(entry, options);
+  }
+}
+
+const csvStringifier = () => stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
+
+/**
+ * The same CSV written to `out` as the entries arrive (the `export`
+ * command), gzip-compressed when `gzip`: however large the day, only what
+ * is in flight is in memory. Resolves with the number of rows.
+ */
+export async function writeFailuresCsv(
+  entries: Iterable<FailureEntry> | AsyncIterable<FailureEntry>,
+  out: NodeJS.WritableStream,
+  options: CsvOptions & { readonly gzip?: boolean },
+): Promise<number> {
+  let rows = 0;
+  const steps: NodeJS.ReadWriteStream[] = [csvStringifier(), ...(options.gzip ? [createGzip()] : [])];
+  await pipeline(Readable.from(records(entries, options, () => (rows += 1))), ...(steps as [NodeJS.ReadWriteStream]), out);
+  return rows;
+}
+
 export interface CsvAttachment {
   readonly fileName: string;
   readonly contentType: 'text/csv; charset=utf-8' | 'application/gzip';
@@ -67,21 +94,14 @@ export async function failuresCsv(
 ): Promise<CsvAttachment> {
   const limit = options.gzipAboveBytes ?? GZIP_ABOVE_BYTES;
   let rows = 0;
-  const records = Readable.from(
-    (async function* () {
-      for await (const entry of entries) {
-        rows += 1;
-        yield csvCells(entry, options);
-      }
-    })(),
-  );
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
+  const rowsIn = Readable.from(records(entries, options, () => (rows += 1)));
+  const csv = csvStringifier();
   let plain: Buffer[] = [];
   let plainBytes = 0;
   let gzip: ReturnType<typeof createGzip> | undefined;
   const zipped: Buffer[] = [];
   let zipping: Promise<void> | undefined;
-  for await (const chunk of records.pipe(csv) as AsyncIterable<Buffer | string>) {
+  for await (const chunk of rowsIn.pipe(csv) as AsyncIterable<Buffer | string>) {
     const bytes = Buffer.from(chunk);
     if (!gzip) {
       plain.push(bytes);

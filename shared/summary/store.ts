@@ -9,8 +9,8 @@ import type { FailureEntry } from '../capture/entry.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
-import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
-import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
+import { COVERAGE, coverageFromItem, coverageItem, coverageKey, type CoverageOf } from './model/coverage.ts';
+import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder, type TemplatesBySignature } from './model/day-entry.ts';
 import { allGroupKeys, dayGroupFromItem, mergeGroups, type DayGroup } from './model/day-group.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
@@ -33,6 +33,7 @@ export interface EntryWrite {
 export type EntryWriteOutcome = 'written' | 'superseded';
 
 const PK = SUMMARY_TABLE.partitionKey;
+const sortKey = (item: SummaryItem) => String(item[SUMMARY_TABLE.sortKey]);
 const SEQ = DAY_ENTRY.attributes.sequence;
 const MARKED = DAY_STATE.attributes.incompleteMs;
 
@@ -94,6 +95,33 @@ export class SummaryStore {
     return shards.flat();
   }
 
+  /**
+   * Every entry of the day, oldest first, one page per shard in memory at a
+   * time: each shard is read in sort key order (the time, then the pk), and
+   * the shards are merged as they are read. `templates` (from the day's
+   * groups) gives each entry its template.
+   */
+  async *streamDay(tz: string, date: string, options: { readonly templates?: TemplatesBySignature; readonly stats?: ReadStats } = {}): AsyncGenerator<FailureEntry> {
+    const shards = allDayKeys(tz, date).map((pk) => this.query(pk, options.stats)[Symbol.asyncIterator]());
+    try {
+      const heads = await Promise.all(shards.map((s) => s.next()));
+      for (;;) {
+        let next = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const head = heads[i]!;
+          if (head.done) continue;
+          if (next < 0 || sortKey(head.value) < sortKey((heads[next] as IteratorYieldResult<SummaryItem>).value)) next = i;
+        }
+        if (next < 0) return;
+        yield dayEntryFromItem((heads[next] as IteratorYieldResult<SummaryItem>).value, options.templates);
+        heads[next] = await shards[next]!.next();
+      }
+    } finally {
+      // A reader that stops early (an error downstream) leaves no query running.
+      await Promise.all(shards.map((s) => s.return?.(undefined)));
+    }
+  }
+
   /** The day's groups, their shards added up: what the digest's body is made of. */
   async readGroups(tz: string, date: string, stats?: ReadStats): Promise<DayGroup[]> {
     const shards = await Promise.all(
@@ -135,15 +163,18 @@ export class SummaryStore {
     return out.Item;
   }
 
-  async getCoverage(tz: string): Promise<number | undefined> {
-    const item = await this.get(coverageKey(tz));
+  /** Since when capture has seen every write (`entries`), or kept the day groups (`groups`). */
+  async getCoverage(tz: string, of: CoverageOf = 'entries'): Promise<number | undefined> {
+    const item = await this.get(coverageKey(tz, of));
     return item ? coverageFromItem(item) : undefined;
   }
 
-  /** Records since when capture has seen every write, unless an earlier start is already recorded. */
+  /** Records since when capture has seen every write and kept its groups, unless an earlier start is already recorded. */
   async ensureCoverage(tz: string, sinceMs: number): Promise<void> {
     const condition = expr`attribute_not_exists(${PK}) OR ${COVERAGE.attributes.sinceMs} > :since`;
-    await putIf(this.doc, this.tableName, coverageItem(tz, sinceMs), condition, { ':since': sinceMs });
+    await Promise.all(
+      (['entries', 'groups'] as const).map((of) => putIf(this.doc, this.tableName, coverageItem(tz, sinceMs, of), condition, { ':since': sinceMs })),
+    );
   }
 
   async getDayState(tz: string, date: string): Promise<DayState | undefined> {

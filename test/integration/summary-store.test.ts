@@ -88,13 +88,9 @@ describe('the summary table on DynamoDB Local', () => {
     expect(await raw('DAY#Europe/Paris#2026-11-25#02', '001795594530123#nightly-export#run-42')).toEqual({
       pk: 'DAY#Europe/Paris#2026-11-25#02',
       sk: '001795594530123#nightly-export#run-42',
-      spk: 'nightly-export#run-42',
-      proc: 'nightly-export',
       ts: TS,
       msg: 'boom nightly-export#run-42',
-      src: 'execution-log',
       sig: '568fb64792c962dc',
-      tpl: 'boom nightly-export#run-<int>',
       expires_at: EXPIRES,
     });
 
@@ -166,7 +162,7 @@ describe('the summary table on DynamoDB Local', () => {
     await store.putEntry(failure('late-writer#run-1', old), TZ, day, { capturedMs: captured });
     await store.putEntries([{ entry: failure('late-writer#run-2', old), day }], TZ, captured);
     await store.putUnreadable(TZ, { id: 'seq-old', reason: 'message has type N', raw: '{}', receivedMs: old, day }, captured);
-    expect((await dayItems(TZ, day)).map((i) => [i['spk'], i['expires_at']]).sort()).toEqual([
+    expect((await dayItems(TZ, day)).map((i) => [String(i['sk']).replace(/^\d+#/, ''), i['expires_at']]).sort()).toEqual([
       ['late-writer#run-1', expires],
       ['late-writer#run-2', expires],
     ]);
@@ -191,7 +187,8 @@ describe('the summary table on DynamoDB Local', () => {
     expect(await store.readDay(tz, DAY)).toEqual([
       // Written before signatures were kept: each gets one from its stored head.
       { pk: 'legacy#1', process: 'legacy', event_ts: TS, message: 'old', source: 'execution-log', signature: 'cba06b5736faf67e', template: 'old' },
-      { pk: 'bare#1', process: 'bare', event_ts: TS + 1, message: '', source: '', signature: '66987535f21d8a89', template: '<no message>' },
+      // An entry without a source is of the execution log, which entries now leave unsaid.
+      { pk: 'bare#1', process: 'bare', event_ts: TS + 1, message: '', source: 'execution-log', signature: '66987535f21d8a89', template: '<no message>' },
     ]);
     expect(await store.listUnreadable(tz, DAY)).toEqual([{ id: 'seq-9', reason: 'pk is missing', raw: '{}', receivedMs: TS, day: DAY }]);
     expect(await store.getCoverage(tz)).toBe(TS);

@@ -1,5 +1,5 @@
 import { ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DAY_ENTRY } from '../../shared/summary/model/day-entry.ts';
+import { DAY_ENTRY, entryPkOf } from '../../shared/summary/model/day-entry.ts';
 import { SUMMARY_TABLE } from '../../shared/summary/model/table.ts';
 
 export interface EntryWriteFault {
@@ -25,8 +25,9 @@ export function failEntryWrites(client: DynamoDBClient, table: string, fail: (pk
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { TableName?: string; Item?: Record<string, unknown> };
-      const pk = text(input.Item?.[DAY_ENTRY.attributes.pk]);
       const isEntry = text(input.Item?.[SUMMARY_TABLE.partitionKey])?.startsWith(DAY_ENTRY.prefix) === true;
+      const spk = text(input.Item?.[DAY_ENTRY.attributes.pk]);
+      const pk = isEntry ? entryPkOf({ [SUMMARY_TABLE.sortKey]: text(input.Item?.[SUMMARY_TABLE.sortKey]), ...(spk !== undefined ? { [DAY_ENTRY.attributes.pk]: spk } : {}) }) : undefined;
       if (context.commandName !== 'PutItemCommand' || input.TableName !== table || !isEntry || pk === undefined) return next(args);
       if (fail(pk)) {
         failed.set(pk, (failed.get(pk) ?? 0) + 1);

@@ -2,6 +2,7 @@ import { heartbeatRoundKey, heartbeatSlotsKey, watermarkKey } from '../../shared
 import { coverageKey } from '../../shared/summary/model/coverage.ts';
 import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
 import { allGroupKeys } from '../../shared/summary/model/day-group.ts';
+import { rollupKey } from '../../shared/summary/model/day-rollup.ts';
 import { dayStateKey } from '../../shared/summary/model/day-state.ts';
 import type { SummaryKind } from '../../shared/summary/model/kinds.ts';
 import { sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
@@ -24,6 +25,7 @@ const LONG_S3_KEY = `backups/${'x'.repeat(3000)}.tar`;
 export const SAMPLE_PARTITION_KEYS: Record<SummaryKind, readonly string[]> = {
   dayEntry: ZONES.flatMap((tz) => allDayKeys(tz, DAY)),
   dayGroup: ZONES.flatMap((tz) => allGroupKeys(tz, DAY)),
+  dayRollup: ZONES.map((tz) => rollupKey(tz, DAY).pk),
   unreadable: ZONES.map((tz) => unreadableKey(tz, DAY)),
   coverage: ZONES.map((tz) => coverageKey(tz).pk),
   dayState: ZONES.map((tz) => dayStateKey(tz, DAY).pk),

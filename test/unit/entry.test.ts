@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { truncate } from '../../shared/text.ts';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SOURCE,
@@ -138,13 +139,22 @@ describe('readExecutionItem', () => {
     expect(message.startsWith('Error: boom\nat frame\n')).toBe(true);
   });
 
-  it('signs the whole message, so a long Python traceback is known by its last line although the head loses it', () => {
+  it('signs the whole message, and keeps a long Python traceback\'s last line after its cut head', () => {
     const frames = Array.from({ length: 20 }, (_, i) => `  File "/opt/app/pipeline/run.py", line ${100 + i}, in main\n    write_parquet(batch)`).join('\n');
     const traceback = `Traceback (most recent call last):\n${frames}\nValueError: bad row 4812`;
     const entry = entryOf(readExecutionItem(failedImage({ message: { S: traceback } }), NOW));
     expect(traceback.length).toBeGreaterThan(MAX_MESSAGE_CHARS);
-    expect(entry.message).not.toContain('ValueError');
+    expect(entry.message).toHaveLength(MAX_MESSAGE_CHARS);
+    expect(entry.message).toMatch(/^Traceback \(most recent call last\):\n {2}File "\/opt\/app\/pipeline\/run\.py", line 100, in main\n/);
+    expect(entry.message).toMatch(/…\nValueError: bad row 4812$/);
     expect(entry).toMatchObject({ template: 'ValueError: bad row <int>', signature: errorSignature('ValueError: bad row 1').signature });
+  });
+
+  it('cuts a long traceback without a last line, and a long message that is not one, at the limit', () => {
+    const header = `Traceback (most recent call last):\n${'  File "/opt/app/run.py", line 1, in main\n'.repeat(20)}`;
+    expect(cutMessage(header)).toBe(truncate(header.trim(), MAX_MESSAGE_CHARS));
+    const prose = `Job failed: ${'z'.repeat(600)}\nValueError: x`;
+    expect(cutMessage(prose)).toBe(truncate(prose, MAX_MESSAGE_CHARS));
   });
 
   it('gives a missing message the signature of no message', () => {

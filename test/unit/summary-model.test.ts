@@ -61,21 +61,50 @@ describe('day entries', () => {
     signature: '8c96d76f620269be',
     template: 'disk full',
   };
+  // What the key or a default says is left out: the pk is in the sort key, the process is the pk's, the source the default.
   const stored = {
     pk: 'DAY#Europe/Paris#2026-11-25#02',
     sk: '001795594530123#nightly-export#run-42',
-    spk: 'nightly-export#run-42',
-    proc: 'nightly-export',
     ts: TS,
     msg: 'disk full',
-    src: 'execution-log',
     sig: '8c96d76f620269be',
-    tpl: 'disk full',
     expires_at: EXPIRES,
   };
+  // As entries were written before: every attribute, the template too.
+  const older = { ...stored, spk: 'nightly-export#run-42', proc: 'nightly-export', src: 'execution-log', tpl: 'disk full' };
 
   it('writes the stored layout', () => {
     expect(dayEntryItem(entry, TZ, DAY, EXPIRES)).toEqual(stored);
+  });
+
+  it('keeps what the key and the defaults do not say', () => {
+    const other = { ...entry, process: 'ledger', source: 's3-access-log' };
+    expect(dayEntryItem(other, TZ, DAY, EXPIRES)).toEqual({ ...stored, proc: 'ledger', src: 's3-access-log' });
+    expect(dayEntryFromItem(dayEntryItem(other, TZ, DAY, EXPIRES))).toEqual(other);
+    const long = { ...entry, pk: `nightly-export#${'x'.repeat(1100)}` };
+    const item = dayEntryItem(long, TZ, DAY, EXPIRES);
+    expect(item['sk']).toMatch(/^001795594530123#sha256:[0-9a-f]{64}$/);
+    expect(item['spk']).toBe(long.pk);
+    expect(dayEntryFromItem(item)).toEqual(long);
+  });
+
+  it('keeps the line that names the error, not the frames', () => {
+    const trace = `Error: connect ECONNREFUSED 10.0.4.12:5432\n    at Pool.query (/var/task/node_modules/pg/lib/client.js:545:17)`;
+    expect(dayEntryItem({ ...entry, message: trace }, TZ, DAY, EXPIRES)['msg']).toBe('Error: connect ECONNREFUSED 10.0.4.12:5432');
+    const cut = `Traceback (most recent call last):\n  File "/app/job.py", line 3, in <module>\n    run()…`;
+    expect(dayEntryItem({ ...entry, message: cut, template: 'KeyError: <quoted>' }, TZ, DAY, EXPIRES)['msg']).toBe('KeyError: <quoted>');
+    expect(String(dayEntryItem({ ...entry, message: 'y'.repeat(400) }, TZ, DAY, EXPIRES)['msg'])).toHaveLength(160);
+  });
+
+  it('takes the template from the day\'s groups, else as stored, else from the head', () => {
+    const templates = new Map([['8c96d76f620269be', 'disk <adjective>']]);
+    expect(dayEntryFromItem(stored, templates).template).toBe('disk <adjective>');
+    expect(dayEntryFromItem({ ...stored, tpl: 'as stored' }).template).toBe('as stored');
+    expect(dayEntryFromItem({ ...stored, msg: 'Timeout after 30 s' }).template).toBe(errorSignature('Timeout after 30 s').template);
+  });
+
+  it('reads entries written before in the older layout', () => {
+    expect(dayEntryFromItem(older)).toEqual(entry);
   });
 
   it('reads it back', () => {
@@ -88,20 +117,20 @@ describe('day entries', () => {
     expect(dayEntryItem(late, TZ, '2026-11-26', EXPIRES)['pk']).toMatch(/^DAY#Europe\/Paris#2026-11-26#0\d$/);
   });
 
-  it('reads a missing message or source as empty text', () => {
-    const { msg: _msg, src: _src, sig: _sig, tpl: _tpl, ...bare } = stored;
-    expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', source: '', signature: '66987535f21d8a89', template: '<no message>' });
+  it('reads a missing message as empty text', () => {
+    const { msg: _msg, sig: _sig, ...bare } = stored;
+    expect(dayEntryFromItem(bare)).toEqual({ ...entry, message: '', signature: '66987535f21d8a89', template: '<no message>' });
   });
 
   it('gives an entry written before signatures were kept the signature of its stored head', () => {
-    const { sig: _sig, tpl: _tpl, ...old } = stored;
+    const { sig: _sig, tpl: _tpl, ...old } = older;
     expect(dayEntryFromItem(old)).toEqual(entry);
     const trace = `Error: connect ECONNREFUSED 10.0.4.12:5432\n    at Pool.query (/var/task/node_modules/pg/lib/client.js:545:17)`;
     expect(dayEntryFromItem({ ...old, msg: trace })).toMatchObject({ signature: errorSignature(trace).signature, template: 'Error: connect ECONNREFUSED <ip>:<int>' });
   });
 
   it('keeps the stored signature over one of the head, which may have lost the line that names the error', () => {
-    expect(dayEntryFromItem({ ...stored, msg: 'Traceback (most recent call last):', sig: 'd18e956d7acfd855', tpl: 'botocore.exceptions.ClientError: …' })).toMatchObject({
+    expect(dayEntryFromItem({ ...older, msg: 'Traceback (most recent call last):', sig: 'd18e956d7acfd855', tpl: 'botocore.exceptions.ClientError: …' })).toMatchObject({
       signature: 'd18e956d7acfd855',
       template: 'botocore.exceptions.ClientError: …',
     });

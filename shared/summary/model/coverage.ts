@@ -8,15 +8,23 @@ import { keyItem, type SummaryItem, type SummaryKey } from './table.ts';
 export const COVERAGE = {
   prefix: 'COVERAGE#',
   sortKey: 'COVERAGE',
+  /**
+   * Beside it, since when capture has kept the day groups: a consumer from
+   * before groups were kept covered days whose groups are missing, and the
+   * digest must not read their empty history as "no failures".
+   */
+  groupsSortKey: 'GROUPS',
   attributes: { sinceMs: 'since_ms' },
 } as const;
 
-export function coverageKey(tz: string): SummaryKey {
-  return { pk: `${COVERAGE.prefix}${tz}`, sk: COVERAGE.sortKey };
+export type CoverageOf = 'entries' | 'groups';
+
+export function coverageKey(tz: string, of: CoverageOf = 'entries'): SummaryKey {
+  return { pk: `${COVERAGE.prefix}${tz}`, sk: of === 'entries' ? COVERAGE.sortKey : COVERAGE.groupsSortKey };
 }
 
-export function coverageItem(tz: string, sinceMs: number): SummaryItem {
-  return { ...keyItem(coverageKey(tz)), [COVERAGE.attributes.sinceMs]: sinceMs };
+export function coverageItem(tz: string, sinceMs: number, of: CoverageOf = 'entries'): SummaryItem {
+  return { ...keyItem(coverageKey(tz, of)), [COVERAGE.attributes.sinceMs]: sinceMs };
 }
 
 /** Since when capture has seen every write, in epoch ms. */

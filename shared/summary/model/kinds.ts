@@ -2,6 +2,7 @@ import { HEARTBEAT_ROUND, HEARTBEAT_SLOTS, WATERMARK } from './capture-evidence.
 import { COVERAGE } from './coverage.ts';
 import { DAY_ENTRY } from './day-entry.ts';
 import { DAY_GROUP } from './day-group.ts';
+import { DAY_ROLLUP } from './day-rollup.ts';
 import { DAY_STATE } from './day-state.ts';
 import { SENT_MARKER } from './sent-marker.ts';
 import { UNREADABLE } from './unreadable.ts';
@@ -16,6 +17,7 @@ import { UPLOAD_START } from './upload-starts.ts';
 export const SUMMARY_KINDS = {
   dayEntry: DAY_ENTRY.prefix,
   dayGroup: DAY_GROUP.prefix,
+  dayRollup: DAY_ROLLUP.prefix,
   unreadable: UNREADABLE.prefix,
   coverage: COVERAGE.prefix,
   dayState: DAY_STATE.prefix,
