@@ -12,6 +12,7 @@ describe('the verdict line', () => {
     ['one new error, singular', { count: 1, groups: [group('a', { new: true })], avg_7d: 1, history_days_known: 7 }, '1 failure in 1 process; 1 new error; about the 7-day average'],
     ['a rise below 2x', { count: 15, groups: [group('a')], avg_7d: 10, history_days_known: 7 }, '15 failures in 1 process; up 50% on the 7-day average'],
     ['a fall', { count: 3, groups: [group('a')], avg_7d: 10, history_days_known: 7 }, '3 failures in 1 process; down 70% on the 7-day average'],
+    ['a fall of 30%', { count: 7, groups: [group('a')], avg_7d: 10, history_days_known: 7 }, '7 failures in 1 process; down 30% on the 7-day average'],
     ['about the same, just below', { count: 9, groups: [group('a')], avg_7d: 10, history_days_known: 7 }, '9 failures in 1 process; about the 7-day average'],
     ['a rise of 12.5x, whole', { count: 1_250, groups: [group('a')], avg_7d: 100, history_days_known: 7 }, '1,250 failures in 1 process; up 13x on the 7-day average'],
     ['a rise of 2.5x', { count: 25, groups: [group('a')], avg_7d: 10, history_days_known: 7 }, '25 failures in 1 process; up 2.5x on the 7-day average'],
