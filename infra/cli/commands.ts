@@ -62,7 +62,7 @@ export async function captureCommand(io: Io, opts: { event: string; dryRun?: boo
 }
 
 function digestJson(o: DigestOutcome): string {
-  const { window, source, count, unreadable, statusVariants, failures } = o.report;
+  const { window, source, count, unreadable, statusVariants, groups } = o.report;
   return JSON.stringify({
     date: window.date,
     tz: window.tz,
@@ -77,7 +77,23 @@ function digestJson(o: DigestOutcome): string {
     status: o.status,
     ...(o.reason ? { reason: o.reason } : {}),
     ...(o.admin ? { admin: { told: o.admin.told, detail: o.admin.detail, ...(o.admin.keptAt ? { kept_at: o.admin.keptAt } : {}) } } : {}),
-    failures: failures.map((f) => ({ pk: f.pk, event_ts: f.event_ts, message: f.message })),
+    verdict: o.report.verdict,
+    previous_day_count: o.report.previous_day_count,
+    avg_7d: o.report.avg_7d,
+    by_source: o.report.by_source,
+    // Worst first. Every failure is in the CSV (--out): the report holds groups, not failures.
+    groups: groups.map((g) => ({
+      process: g.process,
+      signature: g.signature,
+      template: g.template,
+      count: g.count,
+      first_ts: g.first_ts,
+      last_ts: g.last_ts,
+      sample_message: g.sample,
+      sources: g.sources,
+      new: g.new,
+      back: g.back,
+    })),
   });
 }
 

@@ -44,7 +44,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--date <YYYY-MM-DD>', 'report date (default: yesterday in the zone)')
     .addOption(tzOption())
     .option('--dry-run', 'send nothing and touch no ledger; also previews a day that is not over')
-    .option('--json', 'print {"date","tz","start_ms","end_ms","source","complete","completeness","count","unreadable","status_variants","status","failures"} as one line')
+    .option('--json', 'print {"date","tz","start_ms","end_ms","source","complete","completeness","count","unreadable","status_variants","status","verdict","previous_day_count","avg_7d","by_source","groups"} as one line')
     .option('--out <dir>', 'write the email parts as report.txt and report.html')
     .option('--force', 'send even if this day was sent or is in doubt (never over a run that is sending it)')
     .addOption(new Option('--source <source>', 'read this source whatever the coverage says').choices(['summary', 'gsi']))

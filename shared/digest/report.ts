@@ -1,35 +1,40 @@
 import type { FailureEntry } from '../capture/entry.ts';
 import { exceptionLineOf } from '../signature/exception-line.ts';
 import type { Completeness } from '../evidence/completeness.ts';
+import type { DayGroup } from '../summary/model/day-group.ts';
 import type { DayWindow } from '../time/report-day.ts';
+import { compareHistory, type HistoryDay } from './history.ts';
+import { verdictOf } from './verdict.ts';
 
+export type { HistoryDay } from './history.ts';
 export type ReportSource = 'summary' | 'gsi';
 
-export interface ProcessGroup {
-  readonly process: string;
-  readonly count: number;
-  readonly first_ts: number;
-  readonly last_ts: number;
-  readonly latest_pk: string;
-  readonly latest_message: string;
+/** A group of the day as the digest shows it: the day's aggregate and what the days before say of it. */
+export interface ReportGroup extends DayGroup {
+  /** Not seen on any of the 7 previous days (every one known), or first seen today by the signature registry. */
+  readonly new: boolean;
+  /** Seen in the 7 previous days, absent yesterday (which is known). */
+  readonly back: boolean;
   /**
-   * The line of the latest message that names the error (a traceback's last
-   * line, a stack trace's first): what the email shows, frames left out.
+   * The line of the sample that names the error (a traceback's last line, a
+   * stack trace's first): what the email shows, frames left out.
    */
-  readonly latest_error: string;
-  readonly sources: readonly string[];
+  readonly error_line: string;
+  /** The group's count on each of the 7 previous days, oldest first, then today's; null for a day not known. */
+  readonly trend: readonly (number | null)[];
 }
 
 const TRACEBACK = /^Traceback \(most recent call last\):?$/m;
 
 /**
- * The error line of a failure. A Python traceback names its error last, so
- * one whose stored head was cut (it ends in `…`) may have lost that line: it
- * shows the template, made from the whole message at capture.
+ * The error line of a failure or a group's sample. A Python traceback names
+ * its error last, so one whose stored head was cut (it ends in `…`) may have
+ * lost that line: it shows the template, made from the whole message at capture.
  */
-export function errorLineOf(entry: FailureEntry): string {
-  if (TRACEBACK.test(entry.message) && (entry.message.endsWith('…') || TRACEBACK.test(exceptionLineOf(entry.message)))) return entry.template;
-  return exceptionLineOf(entry.message);
+export function errorLineOf(failure: { readonly message: string; readonly template: string }): string {
+  const { message, template } = failure;
+  if (TRACEBACK.test(message) && (message.endsWith('…') || TRACEBACK.test(exceptionLineOf(message)))) return template;
+  return exceptionLineOf(message);
 }
 
 /**
@@ -49,13 +54,23 @@ export interface DigestReport {
   readonly sourceNote: string;
   /** Whether the source holds every failure of the day, with the evidence or what is missing. */
   readonly completeness: Completeness;
+  /** The day's failures: the groups' counts added up. */
   readonly count: number;
   readonly unreadable: number;
   /** Null when the source cannot see them: the GSI only holds status exactly FAILED. */
   readonly statusVariants: StatusVariants | null;
-  readonly groups: readonly ProcessGroup[];
-  /** Every failure of the day, oldest first, each once. */
-  readonly failures: readonly FailureEntry[];
+  /** Every group of the day, worst first (`worstFirst`). */
+  readonly groups: readonly ReportGroup[];
+  /** The previous day's total; null when that day is not known. */
+  readonly previous_day_count: number | null;
+  /** The average daily total over the known days of the 7 before; null when none is known. */
+  readonly avg_7d: number | null;
+  /** How many of the 7 previous days are known. */
+  readonly history_days_known: number;
+  /** The day's failures by source, most first. */
+  readonly by_source: Readonly<Record<string, number>>;
+  /** One line that says how the day went: what the email opens with. */
+  readonly verdict: string;
 }
 
 export interface ReportInput {
@@ -63,26 +78,53 @@ export interface ReportInput {
   readonly source: ReportSource;
   readonly sourceNote: string;
   readonly completeness: Completeness;
-  readonly entries: readonly FailureEntry[];
+  /** The day's groups (from the summary's aggregates, or groupsOfEntries of the index's entries). */
+  readonly groups: readonly DayGroup[];
   readonly unreadable: number;
+  /** Computed by the caller while it streams the day's entries; null when the source cannot see them (GSI). */
+  readonly statusVariants: StatusVariants | null;
+  /** The 7 report days before this one, oldest first. */
+  readonly history: readonly HistoryDay[];
+  /** First-seen times from the signature registry, by groupIdentity; optional. */
+  readonly firstSeen?: ReadonlyMap<string, number>;
 }
 
-function byTime(a: FailureEntry, b: FailureEntry): number {
-  return a.event_ts - b.event_ts || (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0);
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Worst first: most failures first, since the count is the damage a reader
+ * weighs and can compare with other days. A new group is not lifted above a
+ * larger one (a single new failure is not worse than an outage of a known
+ * error); it is marked and always shown instead. Ties: new, then back, then
+ * the most recent failure, then by name, so the order is stable.
+ */
+export function worstFirst(a: ReportGroup, b: ReportGroup): number {
+  return (
+    b.count - a.count ||
+    Number(b.new) - Number(a.new) ||
+    Number(b.back) - Number(a.back) ||
+    b.last_ts - a.last_ts ||
+    byText(a.process, b.process) ||
+    byText(a.signature, b.signature)
+  );
 }
 
-function statusVariantsOf(failures: readonly FailureEntry[]): StatusVariants {
+/** The spellings of FAILED among a day's entries: what a caller streaming them keeps. Pure. */
+export function statusVariantsOf(failures: Iterable<FailureEntry>): StatusVariants {
   const counts = new Map<string, number>();
   for (const f of failures) if (f.writtenStatus !== undefined) counts.set(f.writtenStatus, (counts.get(f.writtenStatus) ?? 0) + 1);
-  const values = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
+  const values = [...counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([v]) => v);
   return { count: [...counts.values()].reduce((n, c) => n + c, 0), values };
 }
 
-/** Groups a day's failures by process, most failures first. Pure. */
-export function buildReport(input: ReportInput): DigestReport {
-  const { window } = input;
+function byTime(a: FailureEntry, b: FailureEntry): number {
+  return a.event_ts - b.event_ts || byText(a.pk, b.pk);
+}
+
+/** The entries of the report day, each (pk, event_ts) once, oldest first: a redelivery is one failure. Pure. */
+export function dayEntries(window: DayWindow, entries: readonly FailureEntry[]): FailureEntry[] {
   const seen = new Set<string>();
-  const failures = input.entries
+  return entries
     .filter((e) => e.event_ts >= window.start_ms && e.event_ts < window.end_ms)
     .filter((e) => {
       const id = `${e.pk}\u0000${e.event_ts}`;
@@ -91,39 +133,36 @@ export function buildReport(input: ReportInput): DigestReport {
       return true;
     })
     .sort(byTime);
+}
 
-  const groups = new Map<string, { count: number; first: FailureEntry; last: FailureEntry; sources: Set<string> }>();
-  for (const f of failures) {
-    const g = groups.get(f.process);
-    if (!g) groups.set(f.process, { count: 1, first: f, last: f, sources: new Set([f.source]) });
-    else {
-      g.count += 1;
-      g.last = f;
-      g.sources.add(f.source);
-    }
-  }
-  const grouped: ProcessGroup[] = [...groups.entries()]
-    .map(([process, g]) => ({
-      process,
-      count: g.count,
-      first_ts: g.first.event_ts,
-      last_ts: g.last.event_ts,
-      latest_pk: g.last.pk,
-      latest_message: g.last.message,
-      latest_error: errorLineOf(g.last),
-      sources: [...g.sources].sort(),
-    }))
-    .sort((a, b) => b.count - a.count || b.last_ts - a.last_ts || a.process.localeCompare(b.process));
+// Through a Map: a source named `__proto__` is a writer's text, not an object's prototype.
+function bySource(groups: readonly DayGroup[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const g of groups) for (const [s, n] of Object.entries(g.source_counts)) counts.set(s, (counts.get(s) ?? 0) + n);
+  return Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])));
+}
 
+/** The day's groups, each with what the 7 days before say of it, worst first, and the day's totals. Pure. */
+export function buildReport(input: ReportInput): DigestReport {
+  const { window } = input;
+  const day = input.groups.filter((g) => g.count > 0);
+  const history = compareHistory(window, input.history, input.firstSeen);
+  const groups = day.map((g): ReportGroup => ({ ...g, ...history.of(g), error_line: errorLineOf({ message: g.sample, template: g.template }) })).sort(worstFirst);
+  const count = day.reduce((n, g) => n + g.count, 0);
+  const totals = { count, previous_day_count: history.previousDayCount, avg_7d: history.average, history_days_known: history.daysKnown };
   return {
     window,
     source: input.source,
     sourceNote: input.sourceNote,
     completeness: input.completeness,
-    count: failures.length,
+    count,
     unreadable: input.unreadable,
-    statusVariants: input.source === 'gsi' ? null : statusVariantsOf(failures),
-    groups: grouped,
-    failures,
+    statusVariants: input.source === 'gsi' ? null : input.statusVariants,
+    groups,
+    previous_day_count: totals.previous_day_count,
+    avg_7d: totals.avg_7d,
+    history_days_known: totals.history_days_known,
+    by_source: bySource(day),
+    verdict: verdictOf({ ...totals, groups }),
   };
 }

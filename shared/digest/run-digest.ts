@@ -6,7 +6,9 @@ import { queryFailedInWindow } from '../source/gsi.ts';
 import { dayWindow } from '../time/report-day.ts';
 import { renderEmail, type AttachmentNote, type RenderedEmail } from './render.ts';
 import { failuresCsv, type CsvAttachment } from './csv.ts';
-import { buildReport, type DigestReport } from './report.ts';
+import { buildReport, dayEntries, statusVariantsOf, type DigestReport } from './report.ts';
+import type { FailureEntry } from '../capture/entry.ts';
+import { groupsOfEntries } from '../summary/model/day-group.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 import { countUnreadable } from './unreadable-count.ts';
 import { deliver } from './deliver.ts';
@@ -82,14 +84,22 @@ export class DayNotOverError extends Error {
 
 /** Reads one report day from the best complete source and builds its report. */
 export async function buildDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<DigestReport> {
+  return (await readDigest(deps, date, tz, forced)).report;
+}
+
+/** The report and the day's entries it was built from, for the CSV. */
+async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<{ report: DigestReport; entries: readonly FailureEntry[] }> {
   const window = dayWindow(date, tz);
   const unreadableRecords = await deps.store.listUnreadable(window.tz, window.date);
   const chosen = await chooseSource({ ...deps, captureWaitMs: forced ? 0 : deps.captureWaitMs }, window);
   const choice: SourceChoice = forced ? { ...chosen, source: forced, note: describeCompleteness(chosen.completeness) } : chosen;
-  const summary = async (note: string) => {
-    const entries = await deps.store.readDay(window.tz, window.date);
-    return buildReport({ window, source: 'summary', sourceNote: note, completeness: choice.completeness, entries, unreadable: unreadableRecords.length });
+  const built = (source: 'summary' | 'gsi', note: string, read: readonly FailureEntry[], unreadable: number) => {
+    const entries = dayEntries(window, read);
+    const statusVariants = source === 'gsi' ? null : statusVariantsOf(entries);
+    const report = buildReport({ window, source, sourceNote: note, completeness: choice.completeness, groups: groupsOfEntries(entries), unreadable, statusVariants, history: [] });
+    return { report, entries };
   };
+  const summary = async (note: string) => built('summary', note, await deps.store.readDay(window.tz, window.date), unreadableRecords.length);
   if (choice.source === 'summary') return summary(choice.note);
   let read;
   try {
@@ -99,14 +109,7 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
     // Neither source is shown complete: send what the summary has, and say plainly what may be missing.
     return summary(`${choice.note.replace(/ Read from the index instead\.$/, '')} The index could not be read either (${(e as Error).message}), so this report comes from the summary and may be missing failures.`);
   }
-  return buildReport({
-    window,
-    source: 'gsi',
-    sourceNote: choice.note,
-    completeness: choice.completeness,
-    entries: read.entries,
-    unreadable: countUnreadable(unreadableRecords, read.unreadable),
-  });
+  return built('gsi', choice.note, read.entries, countUnreadable(unreadableRecords, read.unreadable));
 }
 
 /**
@@ -116,9 +119,9 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
 export async function runDigest(deps: DigestDeps, options: DigestOptions): Promise<DigestOutcome> {
   const window = dayWindow(options.date, options.tz);
   if (!options.dryRun && window.end_ms > deps.clock()) throw new DayNotOverError(window.date, window.tz, window.end_ms);
-  const report = await buildDigest(deps, options.date, options.tz, options.source);
+  const { report, entries } = await readDigest(deps, options.date, options.tz, options.source);
   const { tz, date } = report.window;
-  const csv = await failuresCsv(report.failures, `failures-${date}`, { tz });
+  const csv = await failuresCsv(entries, `failures-${date}`, { tz });
   const attached = report.count > 0 && csv.bytes.length <= MAX_ATTACHMENT_BYTES;
   const note: AttachmentNote = attached
     ? { fileName: csv.fileName, rows: csv.rows }

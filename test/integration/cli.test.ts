@@ -93,9 +93,18 @@ describe('failure-digest CLI', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out[0]!);
     expect(json).toMatchObject({ date: DATE, tz: TZ, source: 'gsi', count: 2, unreadable: 0, status: 'dry-run' });
-    expect(json.failures.map((f: { pk: string }) => f.pk)).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);
-    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toContain('etl-orders: 2 failures');
-    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<strong>etl-orders</strong>: <strong>2 failures</strong>');
+    expect(json).not.toHaveProperty('failures');
+    expect(json).toMatchObject({ previous_day_count: null, avg_7d: null, by_source: { 'execution-log': 2 }, verdict: '2 failures in 1 process; no earlier days to compare with' });
+    // Two errors of one process, each once: the later first.
+    const W = dayWindow(DATE, TZ);
+    expect(json.groups).toEqual([
+      { process: 'etl-orders', signature: expect.any(String), template: 'Error: last', count: 1, first_ts: W.end_ms - 1, last_ts: W.end_ms - 1, sample_message: 'Error: last\n    at main (/app/run.js:1:1)', sources: ['execution-log'], new: false, back: false },
+      { process: 'etl-orders', signature: expect.any(String), template: 'first', count: 1, first_ts: W.start_ms + 1, last_ts: W.start_ms + 1, sample_message: 'first', sources: ['execution-log'], new: false, back: false },
+    ]);
+    const text = await readFile(join(dir, 'report.txt'), 'utf8');
+    expect(text).toContain('1. etl-orders: 1 failure, at 23:59:59-05:00\n   latest (etl-orders#run-2): Error: last\n');
+    expect(text).toContain('2. etl-orders: 1 failure, at 00:00:00-04:00\n   latest (etl-orders#run-1): first\n');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<strong>etl-orders</strong>: <strong>1 failure</strong>');
     const csv = (await readFile(join(dir, 'report.csv'), 'utf8')).split('\r\n');
     expect(csv[0]).toBe('local_time,utc_time,process,signature_template,source,pk,message_head');
     expect(csv.slice(1, -1).map((line) => line.split(',')[5])).toEqual(['etl-orders#run-1', 'etl-orders#run-2']);

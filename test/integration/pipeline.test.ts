@@ -113,9 +113,9 @@ describe('stream capture to digest email, on DynamoDB Local and the SES emulator
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
     expect(mail.subject).toBe(`failure-digest: 5 failures on ${DATE} (${TZ})`);
-    expect(mail.body.text).toContain('nightly-export: 3 failures');
-    expect(mail.body.text).toContain('first 00:00:00+02:00, last 23:59:59+01:00');
-    expect(mail.body.text).toContain('latest (nightly-export#run-3): Error: <last> of the day');
+    // Three errors of one process, a group each: the first at the start of the 25-hour day, the last at its end.
+    expect(mail.body.text).toContain('nightly-export: 1 failure, at 00:00:00+02:00\n   latest (nightly-export#run-1): TimeoutError: first of the day\n');
+    expect(mail.body.text).toContain('nightly-export: 1 failure, at 23:59:59+01:00\n   latest (nightly-export#run-3): Error: <last> of the day\n');
     expect(mail.body.text).toContain('(25 h)');
     expect(mail.body.html).toContain('Error: &lt;last&gt; of the day');
     expect(mail.body.text).not.toContain('belongs to the next day');

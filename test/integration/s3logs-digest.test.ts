@@ -84,7 +84,7 @@ describe('from S3 access log files to the digest email', () => {
     expect(captured.filter((e) => e.source === 's3-access-log')).toHaveLength(4);
   });
 
-  it('mails one digest in which the object is one group saying what happened, beside the execution-log failures', async () => {
+  it('mails one digest in which the object\'s groups say what happened, beside the execution-log failures', async () => {
     const res = await pipeline.digest(scheduledEvent(Date.parse('2026-10-26T07:00:00Z'), 1, 's3-e2e'));
     expect(res).toMatchObject({ date: DATE, tz: TZ, status: 'sent', source: 'summary', count: 6 });
 
@@ -92,12 +92,16 @@ describe('from S3 access log files to the digest email', () => {
     expect(mails).toHaveLength(1);
     const text = mails[0]!.body.text!;
     const object = `s3://acme-backup-vault/${day.failedKey}`;
-    expect(text.split(`${object} [s3-access-log]:`).length - 1).toBe(1);
-    expect(text).toContain(`${object} [s3-access-log]: 4 failures, first 01:45:00+02:00, last 02:02:`);
+    // A group per error signature: the failed parts, and the upload that never completed.
+    expect(text.split(`${object} [s3-access-log]:`).length - 1).toBe(2);
+    expect(text).toContain(`${object} [s3-access-log]: 3 failures, first 01:52:14+02:00, last 02:02:`);
+    expect(text).toContain(`${object} [s3-access-log]: 1 failure, at 01:45:00+02:00`);
+    expect(text).toContain('\nBy source: s3-access-log 4, execution-log 2.\n');
     expect(text).toMatch(
       new RegExp(`latest \\(${object.replace(/[.]/g, '\\.')}#[0-9A-F]{16}\\): ${day.failedKey.replace(/[.]/g, '\\.')}: 3 of 120 parts failed \\(SlowDown\\), upload never completed\\.`),
     );
-    expect(text).toContain('nightly-export: 2 failures');
+    expect(text).toContain('6 failures in 2 processes; ');
+    expect(text.split('. nightly-export: 1 failure, at ').length - 1).toBe(2);
     expect(text).not.toContain(day.completedKey);
     expect(text).not.toContain('someone-elses-bucket');
     expect(mails[0]!.body.html).toContain('3 of 120 parts failed (SlowDown), upload never completed');

@@ -26,8 +26,9 @@ const DATE = '2026-11-20';
 
 const comparable = (r: DigestReport) => ({
   count: r.count,
-  failures: r.failures.map((f) => [f.pk, f.event_ts, f.message, f.signature, f.template]),
-  groups: r.groups.map((g) => [g.process, g.count, g.first_ts, g.last_ts, g.latest_pk]),
+  by_source: r.by_source,
+  verdict: r.verdict,
+  groups: r.groups.map((g) => [g.process, g.signature, g.template, g.count, g.first_ts, g.last_ts, g.latest_pk, g.sample, g.error_line, g.source_counts]),
 });
 
 describe('the summary, the GSI fallback and reprocess agree', () => {
@@ -59,11 +60,12 @@ describe('the summary, the GSI fallback and reprocess agree', () => {
     expect(gsi.source).toBe('gsi');
     expect(summary.count).toBeGreaterThan(50);
     expect(comparable(summary)).toEqual(comparable(gsi));
-    for (const f of summary.failures) expect(reportDayOf(f.event_ts, TZ)).toBe(DATE);
-    // Signed from the whole message: a traceback cut in its head is still known by its last line.
-    const tracebacks = summary.failures.filter((f) => f.message.startsWith('Traceback'));
+    for (const g of summary.groups) for (const ts of [g.first_ts, g.last_ts]) expect(reportDayOf(ts, TZ)).toBe(DATE);
+    // Signed from the whole message: a traceback cut in its head is still known by its last line, and shows it.
+    const tracebacks = summary.groups.filter((g) => g.sample.startsWith('Traceback'));
     expect(tracebacks.length).toBeGreaterThan(0);
-    for (const f of tracebacks) expect(f.template).toMatch(/^botocore\.exceptions\.ClientError: /);
+    for (const g of tracebacks) expect(g.template).toMatch(/^botocore\.exceptions\.ClientError: /);
+    for (const g of tracebacks) expect(g.error_line).toMatch(/^botocore\.exceptions\.ClientError: /);
   });
 
   it('falls back to the GSI for days capture did not cover, and reprocess rebuilds them', async () => {

@@ -81,7 +81,7 @@ describe('FAILED spelt another way, through the local mapping and the consumer',
 
   it('says, when the index is the source, that it only finds exact FAILED', async () => {
     const report = await buildDigest(deps, DATE, TZ, 'gsi');
-    expect(report.failures.map((f) => f.pk)).toEqual(['ledger#run-0']);
+    expect(report.groups.map((g) => [g.latest_pk, g.count])).toEqual([['ledger#run-0', 1]]);
     expect(report.statusVariants).toBeNull();
     expect(renderText(report)).toContain('The index query only finds status exactly FAILED: ');
 

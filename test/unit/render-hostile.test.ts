@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { renderEmail } from '../../shared/digest/render.ts';
-import { buildReport, type ReportInput } from '../../shared/digest/report.ts';
-import { COMPLETE } from '../support/reports.ts';
+import type { ReportInput } from '../../shared/digest/report.ts';
+import { historyOf, reportOf } from '../support/reports.ts';
 import { failureEntry } from '../support/failure-entry.ts';
 
 const PARIS = { date: '2026-11-25', tz: 'Europe/Paris', start_ms: Date.parse('2026-11-24T23:00:00Z'), end_ms: Date.parse('2026-11-25T23:00:00Z') };
 
 function report(entries: FailureEntry[], extra: Partial<ReportInput> = {}) {
-  return buildReport({ window: PARIS, source: 'summary', sourceNote: '', completeness: COMPLETE, entries, unreadable: 0, ...extra });
+  return reportOf(PARIS, entries, extra);
 }
 
 interface Hostile {
   readonly entry: Partial<FailureEntry>;
   /** How the text part shows the process (with its source tag), the pk and the message's first line. */
-  readonly text: { readonly process: string; readonly pk: string; readonly message: string };
+  readonly text: { readonly process: string; readonly pk: string; readonly message: string; readonly template?: string };
 }
 
 const INJECTION = '\r\nBcc: x@evil.com\r\nSubject: pwned\r\n\r\nfake body';
@@ -36,7 +36,7 @@ const HOSTILE: Record<string, Hostile> = {
   },
   'an attribute breakout in a process name and a message': {
     entry: { process: BREAKOUT, message: BREAKOUT },
-    text: { process: BREAKOUT, pk: 'p#1', message: BREAKOUT },
+    text: { process: BREAKOUT, pk: 'p#1', message: BREAKOUT, template: '"><img src=x onerror=alert(<int>)>' },
   },
   'a right-to-left override in a message': {
     entry: { message: 'invoice\u202Egnp.exe was rejected' },
@@ -69,11 +69,11 @@ const HOSTILE: Record<string, Hostile> = {
   'a multi-line message whose later lines fake headers': {
     entry: { message: 'boom\u2028Bcc: x@evil.com\r\nSubject: pwned\u0085fake' },
     // The email shows the error line: the text with its lines run together, up to a break it cannot fold.
-    text: { process: 'p', pk: 'p#1', message: 'boom Bcc: x@evil.com Subject: pwned' },
+    text: { process: 'p', pk: 'p#1', message: 'boom Bcc: x@evil.com Subject: pwned', template: 'boom Bcc: <email> Subject: pwned⏎fake' },
   },
   'C1 and C0 controls in a message': {
     entry: { message: 'red \u009B31m\u001B[0m bell\u0007 del\u007F' },
-    text: { process: 'p', pk: 'p#1', message: 'red <U+009B>31m<U+001B>[0m bell<U+0007> del<U+007F>' },
+    text: { process: 'p', pk: 'p#1', message: 'red <U+009B>31m<U+001B>[0m bell<U+0007> del<U+007F>', template: 'red <U+009B><duration><U+001B>[<duration> bell<U+0007> del<U+007F>' },
   },
 };
 
@@ -122,7 +122,7 @@ function tokenize(html: string): Tokens {
   return { tags, texts };
 }
 
-const TEMPLATE_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h2', 'p', 'small', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'br', 'pre', 'div']);
+const TEMPLATE_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h2', 'p', 'small', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'strong', 'br', 'pre', 'div', 'span']);
 const TEMPLATE_ATTRS = new Set(['html', 'charset', 'style', 'name', 'content', 'role', 'width', 'cellpadding', 'cellspacing']);
 const wraps = (el: Element | undefined) => /overflow-wrap:anywhere/.test(el?.attrs.style ?? '') && /word-break:break-word/.test(el?.attrs.style ?? '');
 
@@ -145,18 +145,22 @@ function expectSafeHtml(html: string, benign: string) {
 
 describe.each(Object.entries(HOSTILE))('%s', (_, hostile) => {
   const email = renderEmail(report([hostileEntry(hostile)]));
-  const benign = renderEmail(report([hostileEntry({ entry: {}, text: hostile.text })]));
+  // The same blocks: a template line where the hostile one has one.
+  const benign = renderEmail(report([hostileEntry({ entry: hostile.text.template ? { template: 'other <int>' } : {}, text: hostile.text })]));
 
   it('keeps the text part to exactly its lines, none injected', () => {
-    const { process, pk, message } = hostile.text;
+    const { process, pk, message, template } = hostile.text;
     expect(email.text.split('\n')).toEqual([
       'Failure digest for 2026-11-25 (Europe/Paris)',
+      '1 failure in 1 process; no earlier days to compare with',
+      'Total: 1 failure; no earlier day is known.',
+      `By source: ${hostile.entry.source ?? 'execution-log'} 1.`,
       'Window: 00:00:00+01:00 on 2026-11-25 to 00:00:00+01:00 the next day (24 h)',
       "Source: summary table, captured from the table's stream.",
-      '1 failure in 1 process.',
       '',
       `1. ${process}: 1 failure, at 11:00:00+01:00`,
       `   latest (${pk}): ${message}`,
+      ...(template ? [`   template: ${template}`] : []),
       '',
       'Times are local to the report zone. Sent once per report day by failure-digest.',
       '',
@@ -179,13 +183,15 @@ describe('every hostile item in one digest', () => {
   // A process of its own for each, so each is a group.
   const entries = Object.values(HOSTILE).map((h, i) => ({ ...hostileEntry(h, i), process: h.entry.process ?? `p${i}` }));
   const hostileSpellings = entries.map((e, i) => ({ ...e, writtenStatus: ['failed\u202E', 'FAILED\u2028', 'failed\u0085', ' FAILED\u200B'][i % 4]! }));
+  // A known week without them: each is new, so each is shown, with its mark and its trend.
+  const history = historyOf(PARIS, Array.from({ length: 7 }, () => []));
   const email = renderEmail(
-    report(hostileSpellings, { source: 'gsi', sourceNote: `The summary is incomplete (${INJECTION}) ${'n'.repeat(5_000)}.` }),
+    report(hostileSpellings, { source: 'gsi', sourceNote: `The summary is incomplete (${INJECTION}) ${'n'.repeat(5_000)}.`, history }),
   );
   const benign = renderEmail(
     report(
-      entries.map((e, i) => ({ ...e, process: `p${i}`, pk: `p${i}#1`, message: 'boom', source: 'execution-log' })),
-      { source: 'gsi', sourceNote: 'The summary is incomplete.' },
+      entries.map((e, i) => ({ ...e, process: `p${i}`, pk: `p${i}#1`, message: 'boom', source: 'execution-log', template: Object.values(HOSTILE)[i]!.text.template ? 'other <int>' : 'boom' })),
+      { source: 'gsi', sourceNote: 'The summary is incomplete.', history },
     ),
   );
 
@@ -193,7 +199,10 @@ describe('every hostile item in one digest', () => {
     const lines = email.text.split('\n');
     expect(lines.filter((l) => /^\d+\. /.test(l))).toHaveLength(Object.keys(HOSTILE).length);
     expect(lines.filter((l) => l.startsWith('   latest ('))).toHaveLength(Object.keys(HOSTILE).length);
-    expect(lines[2]).toMatch(/^Source: status\/event_ts index query \(fallback\)\. The summary is incomplete \(⏎Bcc: x@evil\.com⏎Subject: pwned⏎⏎fake body\) n+\.$/);
+    expect(lines.filter((l) => /^\d+\. NEW /.test(l))).toHaveLength(Object.keys(HOSTILE).length);
+    expect(lines.filter((l) => l.startsWith('   trend: _______│'))).toHaveLength(Object.keys(HOSTILE).length);
+    expect(lines.filter((l) => l.startsWith('By source: '))).toEqual(['By source: execution-log 12, s3-access-log 1.']);
+    expect(lines.find((l) => l.startsWith('Source: '))).toMatch(/^Source: status\/event_ts index query \(fallback\)\. The summary is incomplete \(⏎Bcc: x@evil\.com⏎Subject: pwned⏎⏎fake body\) n+\.$/);
     expect(email.text).not.toMatch(/^(Bcc|Subject|fake body)/m);
     expect(rawInvisible(email.text)).toEqual([]);
   });
@@ -213,6 +222,19 @@ describe('status spellings', () => {
     const e = hostileEntry({ entry: {}, text: { process: '', pk: '', message: '' } });
     const email = renderEmail(report([{ ...e, writtenStatus: 'failed\u202E' }, { ...e, pk: 'p#2', writtenStatus: 'FAILED\u2028' }]));
     expect(email.text).toContain('2 failures were written with status "FAILED<U+2028>" or "failed<U+202E>": ');
+    expect(rawInvisible(email.html)).toEqual([]);
+  });
+});
+
+describe('a hostile source name', () => {
+  it('stays on its line in the counts by source and the group, and is escaped in the HTML', () => {
+    const e = hostileEntry({ entry: { source: 'log\r\nBcc: x@evil.com\u202E<b>' }, text: { process: '', pk: '', message: '' } });
+    const email = renderEmail(report([e]));
+    expect(email.text).toContain('\nBy source: log⏎Bcc: x@evil.com<U+202E><b> 1.\n');
+    expect(email.text).toContain('\n1. p [log⏎Bcc: x@evil.com<U+202E><b>]: 1 failure');
+    expect(email.text).not.toMatch(/^Bcc/m);
+    expect(email.html).toContain('By source: log⏎Bcc: x@evil.com&lt;U+202E&gt;&lt;b&gt; 1.');
+    expect(email.html).not.toContain('<b>');
     expect(rawInvisible(email.html)).toEqual([]);
   });
 });
