@@ -1,4 +1,5 @@
 import { groupIdentity, type DayGroup } from '../summary/model/day-group.ts';
+import { rollupKeyOf, type DayRollup } from '../summary/model/day-rollup.ts';
 import { addDays, type DayWindow } from '../time/report-day.ts';
 
 /** How many report days before this one the digest compares it with. */
@@ -7,8 +8,8 @@ const DAY_MS = 24 * 3_600_000;
 
 export interface HistoryDay {
   readonly date: string;
-  /** null: no aggregates are known for that day (before capture began, not rebuilt) */
-  readonly groups: readonly DayGroup[] | null;
+  /** The day's total and counts by group; null when no groups are known for it (before capture kept them, not rebuilt). */
+  readonly rollup: DayRollup | null;
 }
 
 /** What the previous days say of one group of today. */
@@ -26,22 +27,8 @@ export interface HistoryComparison {
   of(group: DayGroup): GroupHistory;
 }
 
-/** A known day's counts by groupIdentity, and its total. */
-interface KnownDay {
-  readonly counts: ReadonlyMap<string, number>;
-  readonly total: number;
-}
-
-function knownDay(groups: readonly DayGroup[]): KnownDay {
-  const counts = new Map<string, number>();
-  let total = 0;
-  for (const g of groups) {
-    if (g.count <= 0) continue;
-    counts.set(groupIdentity(g), (counts.get(groupIdentity(g)) ?? 0) + g.count);
-    total += g.count;
-  }
-  return { counts, total };
-}
+/** A known day: its counts by rollupKeyOf, and its total. */
+type KnownDay = DayRollup;
 
 /**
  * The HISTORY_DAYS dates before `date`, oldest first, each with its groups
@@ -49,11 +36,8 @@ function knownDay(groups: readonly DayGroup[]): KnownDay {
  * misplaced day of the input is unknown rather than taken for another.
  */
 function previousDays(date: string, history: readonly HistoryDay[]): (KnownDay | null)[] {
-  const given = new Map(history.map((d) => [d.date, d.groups]));
-  return Array.from({ length: HISTORY_DAYS }, (_, i) => {
-    const groups = given.get(addDays(date, i - HISTORY_DAYS));
-    return groups ? knownDay(groups) : null;
-  });
+  const given = new Map(history.map((d) => [d.date, d.rollup]));
+  return Array.from({ length: HISTORY_DAYS }, (_, i) => given.get(addDays(date, i - HISTORY_DAYS)) ?? null);
 }
 
 /**
@@ -73,10 +57,10 @@ export function compareHistory(window: DayWindow, history: readonly HistoryDay[]
     previousDayCount: yesterday?.total ?? null,
     average: known.length === 0 ? null : known.reduce((n, d) => n + d.total, 0) / known.length,
     of(group) {
-      const id = groupIdentity(group);
+      const id = rollupKeyOf(group);
       const trend = [...days.map((d) => (d === null ? null : (d.counts.get(id) ?? 0))), group.count];
       const seenBefore = known.some((d) => d.counts.has(id));
-      const first = firstSeen?.get(id);
+      const first = firstSeen?.get(groupIdentity(group));
       const registryNew = first !== undefined && first >= window.start_ms;
       const registrySeen = first !== undefined && first < window.start_ms && first >= window.start_ms - HISTORY_DAYS * DAY_MS;
       const isNew = !seenBefore && !registrySeen && (registryNew || known.length === HISTORY_DAYS);

@@ -3,12 +3,15 @@ import type { Mailer, OutgoingEmail } from '../email/mailer.ts';
 import type { SendLedger } from '../ledger/send-ledger.ts';
 import { describeCompleteness } from '../evidence/completeness.ts';
 import { queryFailedInWindow } from '../source/gsi.ts';
-import { dayWindow } from '../time/report-day.ts';
+import { dayWindow, type DayWindow } from '../time/report-day.ts';
 import { renderEmail, type AttachmentNote, type RenderedEmail } from './render.ts';
-import { failuresCsv, type CsvAttachment } from './csv.ts';
-import { buildReport, dayEntries, statusVariantsOf, type DigestReport } from './report.ts';
-import type { FailureEntry } from '../capture/entry.ts';
-import { groupsOfEntries } from '../summary/model/day-group.ts';
+import type { CsvAttachment } from './csv.ts';
+import { checkGroups, passOverDay, type DayPass } from './day-pass.ts';
+import { buildReport, dayEntries, type DigestReport } from './report.ts';
+import type { DayGroup } from '../summary/model/day-group.ts';
+import { groupsKnownFor, readHistory } from './read-history.ts';
+import { rollupOf } from '../summary/model/day-rollup.ts';
+import { vouchableFromMs } from '../reprocess/vouch.ts';
 import { chooseSource, type SourceChoice, type SourceDeps } from './source.ts';
 import { countUnreadable } from './unreadable-count.ts';
 import { deliver } from './deliver.ts';
@@ -87,19 +90,44 @@ export async function buildDigest(deps: DigestDeps, date: string, tz: string, fo
   return (await readDigest(deps, date, tz, forced)).report;
 }
 
-/** The report and the day's entries it was built from, for the CSV. */
-async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<{ report: DigestReport; entries: readonly FailureEntry[] }> {
+interface ReadDay {
+  readonly groups: readonly DayGroup[];
+  readonly pass: DayPass;
+  /** What the reader should know of how the groups were counted. */
+  readonly note?: string;
+}
+
+/**
+ * The summary's day: its groups as capture kept them, checked against its
+ * entries, which are read once, as they stream, into the CSV. A day from
+ * before groups were kept is counted from its entries alone.
+ */
+async function readSummaryDay(deps: DigestDeps, window: DayWindow): Promise<ReadDay> {
+  const { tz, date } = window;
+  const [kept, known] = await Promise.all([deps.store.readGroups(tz, date), groupsKnownFor(deps.store, tz, date)]);
+  const templates = new Map(kept.map((g) => [g.signature, g.template]));
+  const pass = await passOverDay(deps.store.streamDay(tz, date, { templates }), csvBaseName(date), { tz });
+  if (!known) return { groups: pass.tallied, pass };
+  const checked = checkGroups(kept, pass.tallied);
+  if (checked.disagreeing === 0) return { groups: checked.groups, pass };
+  return { groups: checked.groups, pass, note: `The kept counts of ${checked.disagreeing} ${checked.disagreeing === 1 ? 'group differ' : 'groups differ'} from the day's entries (failures captured while this report was read?): the entries' counts are shown.` };
+}
+
+const csvBaseName = (date: string) => `failures-${date}`;
+
+/** The report and the one pass over the day's entries it was built with, which holds the CSV. */
+async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: 'summary' | 'gsi'): Promise<{ report: DigestReport; pass: DayPass }> {
   const window = dayWindow(date, tz);
-  const unreadableRecords = await deps.store.listUnreadable(window.tz, window.date);
+  const [unreadableRecords, history] = await Promise.all([deps.store.listUnreadable(window.tz, window.date), readHistory(deps.store, window.tz, window.date, deps.clock())]);
   const chosen = await chooseSource({ ...deps, captureWaitMs: forced ? 0 : deps.captureWaitMs }, window);
   const choice: SourceChoice = forced ? { ...chosen, source: forced, note: describeCompleteness(chosen.completeness) } : chosen;
-  const built = (source: 'summary' | 'gsi', note: string, read: readonly FailureEntry[], unreadable: number) => {
-    const entries = dayEntries(window, read);
-    const statusVariants = source === 'gsi' ? null : statusVariantsOf(entries);
-    const report = buildReport({ window, source, sourceNote: note, completeness: choice.completeness, groups: groupsOfEntries(entries), unreadable, statusVariants, history: [] });
-    return { report, entries };
+  const built = (source: 'summary' | 'gsi', note: string, day: ReadDay, unreadable: number) => {
+    const sourceNote = day.note ? `${note} ${day.note}` : note;
+    const statusVariants = source === 'gsi' ? null : day.pass.statusVariants;
+    const report = buildReport({ window, source, sourceNote, completeness: choice.completeness, groups: day.groups, unreadable, statusVariants, history });
+    return { report, pass: day.pass };
   };
-  const summary = async (note: string) => built('summary', note, await deps.store.readDay(window.tz, window.date), unreadableRecords.length);
+  const summary = async (note: string) => built('summary', note, await readSummaryDay(deps, window), unreadableRecords.length);
   if (choice.source === 'summary') return summary(choice.note);
   let read;
   try {
@@ -109,7 +137,33 @@ async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: '
     // Neither source is shown complete: send what the summary has, and say plainly what may be missing.
     return summary(`${choice.note.replace(/ Read from the index instead\.$/, '')} The index could not be read either (${(e as Error).message}), so this report comes from the summary and may be missing failures.`);
   }
-  return built('gsi', choice.note, read.entries, countUnreadable(unreadableRecords, read.unreadable));
+  // The index's rows are in memory already: the fallback reads every one, as users' own reports do.
+  const pass = await passOverDay(dayEntries(window, read.entries), csvBaseName(window.date), { tz: window.tz });
+  return built('gsi', choice.note, { groups: pass.tallied, pass }, countUnreadable(unreadableRecords, read.unreadable));
+}
+
+/**
+ * Where the list of a day too large for its email is: kept beside the
+ * day's report when there is an archive (and this is not a dry run), and
+ * always what `export` writes.
+ */
+async function omittedNote(deps: DigestDeps, csv: CsvAttachment, window: DayWindow, dryRun: boolean): Promise<AttachmentNote> {
+  const size = `${csv.fileName} is ${(csv.bytes.length / 1024 / 1024).toFixed(1)} MB compressed, more than one email can carry`;
+  const command = `\`failure-digest export --date ${window.date} --tz ${window.tz}\` writes it`;
+  if (dryRun || !deps.archive) return { omitted: `${size}; ${command}` };
+  const at = await deps.archive.keepFile(window.tz, window.date, csv);
+  return { omitted: `${size}; it is kept at ${at}, and ${command}` };
+}
+
+/**
+ * The day's rollup, for the next week's digests, once late writes are in.
+ * Only a cache: when it cannot be written, they add the day's groups up
+ * again, so a failure here must not fail a run that has sent its email.
+ */
+async function keepRollup(deps: DigestDeps, report: DigestReport): Promise<void> {
+  const nowMs = deps.clock();
+  if (nowMs < vouchableFromMs(report.window) || !report.completeness.complete) return;
+  await deps.store.putRollup(report.window.tz, report.window.date, rollupOf(report.groups), nowMs).catch(() => undefined);
 }
 
 /**
@@ -119,13 +173,11 @@ async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: '
 export async function runDigest(deps: DigestDeps, options: DigestOptions): Promise<DigestOutcome> {
   const window = dayWindow(options.date, options.tz);
   if (!options.dryRun && window.end_ms > deps.clock()) throw new DayNotOverError(window.date, window.tz, window.end_ms);
-  const { report, entries } = await readDigest(deps, options.date, options.tz, options.source);
+  const { report, pass } = await readDigest(deps, options.date, options.tz, options.source);
   const { tz, date } = report.window;
-  const csv = await failuresCsv(entries, `failures-${date}`, { tz });
+  const { csv } = pass;
   const attached = report.count > 0 && csv.bytes.length <= MAX_ATTACHMENT_BYTES;
-  const note: AttachmentNote = attached
-    ? { fileName: csv.fileName, rows: csv.rows }
-    : { omitted: `${csv.fileName} is ${(csv.bytes.length / 1024 / 1024).toFixed(1)} MB compressed, more than one email can carry; \`failure-digest digest --date ${date} --tz ${tz} --dry-run --out DIR\` writes it` };
+  const note: AttachmentNote = attached ? { fileName: csv.fileName, rows: csv.rows } : await omittedNote(deps, csv, report.window, options.dryRun === true);
   const email = options.kept ?? renderEmail(report, note);
   const base = { report, email, csv, attached };
   await options.beforeSend?.(base);
@@ -139,6 +191,7 @@ export async function runDigest(deps: DigestDeps, options: DigestOptions): Promi
   const attachments = attached ? [{ fileName: csv.fileName, contentType: csv.contentType, bytes: csv.bytes }] : [];
   const outgoing = { from: options.from, to: options.to, ...email, attachments };
   const d = await deliver(deps, { tz, date, email: outgoing, force: options.force === true, count: report.count, source: report.source });
+  await keepRollup(deps, report);
   switch (d.status) {
     case 'sent':
     case 'already-sent':

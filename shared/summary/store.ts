@@ -1,5 +1,7 @@
 import {
+  BatchGetCommand,
   GetCommand,
+  type BatchGetCommandOutput,
   PutCommand,
   paginateQuery,
   UpdateCommand,
@@ -12,6 +14,7 @@ import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey, type CoverageOf } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder, type TemplatesBySignature } from './model/day-entry.ts';
 import { allGroupKeys, dayGroupFromItem, mergeGroups, type DayGroup } from './model/day-group.ts';
+import { dayRollupFromItem, dayRollupItem, rollupKey, type DayRollup } from './model/day-rollup.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -132,6 +135,27 @@ export class SummaryStore {
       }),
     );
     return mergeGroups(shards.flat());
+  }
+
+  /** The rollups of `dates` that exist, by date: one BatchGetItem. */
+  async getRollups(tz: string, dates: readonly string[]): Promise<Map<string, DayRollup>> {
+    const out = new Map<string, DayRollup>();
+    if (dates.length === 0) return out;
+    const byPk = new Map(dates.map((d) => [rollupKey(tz, d).pk, d]));
+    let keys: SummaryItem[] | undefined = dates.map((d) => keyItem(rollupKey(tz, d)));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      const res: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      for (const item of res.Responses?.[this.tableName] ?? []) out.set(byPk.get(String(item[PK]))!, dayRollupFromItem(item));
+      keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return out;
+  }
+
+  /** Keeps a day's rollup, replacing any: it is what the day's groups add up to when written. */
+  async putRollup(tz: string, date: string, rollup: DayRollup, nowMs: number): Promise<void> {
+    const Item = dayRollupItem(tz, date, rollup, nowMs, expiresAt(nowMs, this.retentionDays), SUMMARY_TABLE.ttlAttribute);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
   }
 
   async listUnreadable(tz: string, date: string): Promise<UnreadableRecord[]> {

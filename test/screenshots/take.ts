@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { readExecutionItem, type FailureEntry } from '../../shared/capture/entry.ts';
 import { renderEmail } from '../../shared/digest/render.ts';
+import { rollupOf } from '../../shared/summary/model/day-rollup.ts';
 import { groupsOfEntries } from '../../shared/summary/model/day-group.ts';
 import { addDays, dayWindow } from '../../shared/time/report-day.ts';
 import { generateDay } from '../../infra/local/demo-data.ts';
@@ -40,7 +41,7 @@ const regression = Array.from({ length: 6 }, (_, i) =>
 
 function demoDigest(day: 'quiet' | 'burst'): { html: string; text: string } {
   const entries = day === 'quiet' ? demoEntries(DATE, null) : [...demoEntries(DATE, 2), ...regression];
-  const history = day === 'quiet' ? [] : Array.from({ length: 7 }, (_, i) => addDays(DATE, i - 7)).map((date) => ({ date, groups: groupsOfEntries(demoEntries(date, null)) }));
+  const history = day === 'quiet' ? [] : Array.from({ length: 7 }, (_, i) => addDays(DATE, i - 7)).map((date) => ({ date, rollup: rollupOf(groupsOfEntries(demoEntries(date, null))) }));
   const report = reportOf(window, entries, { history });
   return renderEmail(report, { fileName: `failures-${DATE}.csv`, rows: report.count });
 }

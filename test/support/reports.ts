@@ -2,6 +2,7 @@ import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { buildReport, dayEntries, statusVariantsOf, type DigestReport, type HistoryDay, type ReportInput } from '../../shared/digest/report.ts';
 import type { Completeness } from '../../shared/evidence/completeness.ts';
 import { groupsOfEntries } from '../../shared/summary/model/day-group.ts';
+import { rollupOf } from '../../shared/summary/model/day-rollup.ts';
 import { addDays, type DayWindow } from '../../shared/time/report-day.ts';
 
 /** A completeness judgement for report tests that are not about it. */
@@ -25,5 +26,5 @@ export function reportOf(window: DayWindow, entries: readonly FailureEntry[], ex
 
 /** The 7 days before `window`, oldest first, from each day's entries; null for a day not known. */
 export function historyOf(window: DayWindow, days: readonly (readonly FailureEntry[] | null)[]): HistoryDay[] {
-  return days.map((entries, i) => ({ date: addDays(window.date, i - days.length), groups: entries === null ? null : groupsOfEntries(entries) }));
+  return days.map((entries, i) => ({ date: addDays(window.date, i - days.length), rollup: entries === null ? null : rollupOf(groupsOfEntries(entries)) }));
 }

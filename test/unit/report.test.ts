@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
 import { buildReport, dayEntries, statusVariantsOf, worstFirst } from '../../shared/digest/report.ts';
 import { groupIdentity, groupsOfEntries } from '../../shared/summary/model/day-group.ts';
+import { rollupOf } from '../../shared/summary/model/day-rollup.ts';
 import type { DayWindow } from '../../shared/time/report-day.ts';
 import { failureEntry } from '../support/failure-entry.ts';
 import { COMPLETE, historyOf, reportOf } from '../support/reports.ts';
@@ -189,7 +190,7 @@ describe('history: new, back, trend and the totals', () => {
 
   it('matches days by date: a day given out of place or out of range is not taken for another', () => {
     const history = week(quietWeek(2));
-    const shuffled = [history[6]!, ...history.slice(0, 6).reverse(), { date: '2026-11-10', groups: groupsOfEntries(failures('steady', 'steady error', 50, 15)) }];
+    const shuffled = [history[6]!, ...history.slice(0, 6).reverse(), { date: '2026-11-10', rollup: rollupOf(groupsOfEntries(failures('steady', 'steady error', 50, 15))) }];
     const r = report(failures('steady', 'steady error', 2), { history: shuffled });
     expect(r.groups[0]?.trend).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(r.avg_7d).toBe(2);
