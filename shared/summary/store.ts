@@ -11,7 +11,8 @@ import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
-import { allGroupKeys, dayGroupFromItem, mergeGroups, type DayGroup } from './model/day-group.ts';
+import { allGroupKeys, dayGroupFromItem, mergeGroups, sampleOf, type DayGroup } from './model/day-group.ts';
+import { GroupWrites } from './group-writes.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -27,21 +28,27 @@ export interface EntryWrite {
   readonly capturedMs: number;
   /** The stream record's sequence number; reprocess, reading the GSI, has none. */
   readonly sequence?: string | undefined;
+  /** The whole message, whose head the group keeps as its sample: longer than the entry's own head. @default the entry's head */
+  readonly fullMessage?: string | undefined;
 }
 
 /** `superseded`: the entry already holds this record or a newer one of the same item, which stays. */
 export type EntryWriteOutcome = 'written' | 'superseded';
 
 const PK = SUMMARY_TABLE.partitionKey;
-const SEQ = DAY_ENTRY.attributes.sequence;
 const MARKED = DAY_STATE.attributes.incompleteMs;
 
 export class SummaryStore {
+  /** Per store, so per Lambda container: what it knows of the group items it wrote (group-cache.ts). */
+  private readonly groups: GroupWrites;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
     private readonly retentionDays: number,
-  ) {}
+  ) {
+    this.groups = new GroupWrites(doc, tableName);
+  }
 
   // Retention counts from capture, not from event_ts: an old failure captured now is kept as long as any other.
   private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number, order?: string): SummaryItem {
@@ -54,17 +61,22 @@ export class SummaryStore {
    * consumer writes a batch in parallel and Lambda redelivers, so a write from
    * the stream only replaces an entry of an older record: its sequence number
    * must be higher than the stored one, or none be stored (an entry reprocess
-   * wrote, or one from before sequence numbers were kept).
+   * wrote, or one from before sequence numbers were kept). A new entry is
+   * counted into its day group in the same transaction (group-writes.ts), so
+   * redeliveries and parallel consumers never count it twice.
    */
   async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<EntryWriteOutcome> {
     const order = sequenceOrder(write.sequence);
-    const Item = this.entryItem(entry, tz, day, write.capturedMs, order);
-    if (order === undefined) {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
-      return 'written';
-    }
-    const older = expr`attribute_not_exists(${SEQ}) OR ${SEQ} < :seq`;
-    return (await putIf(this.doc, this.tableName, Item, older, { ':seq': order })) ? 'written' : 'superseded';
+    return this.groups.capture({
+      entry,
+      tz,
+      day,
+      item: this.entryItem(entry, tz, day, write.capturedMs, order),
+      order,
+      sample: sampleOf(write.fullMessage ?? entry.message),
+      expiresAt: expiresAt(write.capturedMs, this.retentionDays),
+      nowMs: write.capturedMs,
+    });
   }
 
   /**
