@@ -5,14 +5,12 @@ import { backoff } from './retry.ts';
 
 /** Cancellation reasons that say "try again later", not "no". */
 const PASSING = new Set(['TransactionConflict', 'ProvisionedThroughputExceeded', 'ThrottlingError']);
-/** Errors a transaction's retry can clear, besides its cancellation for a passing reason. */
-const RETRYABLE_ERRORS = new Set([
-  'TransactionConflictException',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionInProgressException',
-]);
+/**
+ * Errors of the whole request a retry here can clear. A throttle of the
+ * whole request is not among them: the SDK retried it already, with its own
+ * backoff, and retrying its last answer again would multiply its attempts.
+ */
+const RETRYABLE_ERRORS = new Set(['TransactionConflictException']);
 
 export const TRANSACTION_ATTEMPTS = 6;
 
@@ -53,8 +51,10 @@ function passingReason(e: unknown): string | undefined {
 
 /**
  * One TransactWriteItems, retried with backoff while it conflicts with
- * another transaction on one of its items or is throttled (the SDK does not
- * retry a cancelled transaction), at most `attempts` times. A failed
+ * another transaction on one of its items or one of its items is throttled
+ * (both cancel it, and the SDK does not retry a cancelled transaction), at
+ * most `attempts` times; then the error propagates and the stream record is
+ * retried. A failed
  * condition is returned, not thrown: for these writes it is an answer.
  */
 export async function transactWrite(

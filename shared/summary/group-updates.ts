@@ -122,19 +122,27 @@ export function lowerFirst(key: SummaryKey, ts: number): UpdateRequest {
 
 const R = SIGNATURE_REGISTRY.attributes;
 
+/** A signature seen at `ts`: from one failure at capture, or a group's first or last at a rebuild. */
+export interface Sighting {
+  readonly process: string;
+  readonly signature: string;
+  readonly template: string;
+  readonly ts: number;
+}
+
 /**
  * Registers a signature seen at `ts`, or moves its first seen earlier. The
  * template comes with the first sighting: the one the signature was made from.
  */
-export function registerFirstSeen(entry: FailureEntry, expiresAt: number): UpdateRequest {
-  const u = expr`SET ${R.process} = :proc, ${R.signature} = :sig, ${R.template} = :tpl, ${R.firstTs} = :ts, ${R.lastTs} = if_not_exists(${R.lastTs}, :ts), ${TTL} = :exp`;
+export function registerFirstSeen(s: Sighting, expiresAt: number): UpdateRequest {
+  const u = expr`SET ${R.process} = :proc, ${R.signature} = :sig, ${R.template} = :tpl, ${R.firstTs} = :ts, ${R.lastTs} = if_not_exists(${R.lastTs}, :ts), ${TTL} = if_not_exists(${TTL}, :exp)`;
   const c = expr`attribute_not_exists(${R.firstTs}) OR ${R.firstTs} > :ts`;
   return {
-    Key: keyItem(signatureKey(entry)),
+    Key: keyItem(signatureKey(s)),
     UpdateExpression: u.expression,
     ConditionExpression: c.expression,
     ExpressionAttributeNames: namesOf(u, c),
-    ExpressionAttributeValues: { ':proc': entry.process, ':sig': entry.signature, ':tpl': entry.template, ':ts': entry.event_ts, ':exp': expiresAt },
+    ExpressionAttributeValues: { ':proc': s.process, ':sig': s.signature, ':tpl': s.template, ':ts': s.ts, ':exp': expiresAt },
   };
 }
 
@@ -142,14 +150,14 @@ export function registerFirstSeen(entry: FailureEntry, expiresAt: number): Updat
  * Moves a registered signature's last seen later, and its expiry with it: a
  * signature stays known for the retention period after it was last seen.
  */
-export function registerLastSeen(entry: FailureEntry, expiresAt: number): UpdateRequest {
+export function registerLastSeen(s: Sighting, expiresAt: number): UpdateRequest {
   const u = expr`SET ${R.lastTs} = :ts, ${TTL} = :exp`;
   const c = expr`attribute_exists(${R.firstTs}) AND ${R.lastTs} < :ts`;
   return {
-    Key: keyItem(signatureKey(entry)),
+    Key: keyItem(signatureKey(s)),
     UpdateExpression: u.expression,
     ConditionExpression: c.expression,
     ExpressionAttributeNames: namesOf(u, c),
-    ExpressionAttributeValues: { ':ts': entry.event_ts, ':exp': expiresAt },
+    ExpressionAttributeValues: { ':ts': s.ts, ':exp': expiresAt },
   };
 }

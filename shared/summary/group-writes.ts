@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld } from '../aws/conditional-put.ts';
 import { transactWrite, type TransactionItem } from '../aws/transact.ts';
 import type { FailureEntry } from '../capture/entry.ts';
 import { GroupBoundsCache, RegistryCache } from './group-cache.ts';
@@ -119,11 +119,12 @@ export class GroupWrites {
     const { event_ts: ts, pk } = f.entry;
     const id = cacheKey(group);
     const rid = signatureIdentity(f.entry);
+    const sighting = { ...f.entry, ts };
     const jobs: Promise<void>[] = [];
     if (rewrite || this.bounds.needsLast(id, ts, pk)) jobs.push(this.updateIf(raiseLast(group, ts, pk, f.sample)).then(() => this.bounds.learnLast(id, ts, pk)));
     if (this.bounds.needsFirst(id, ts)) jobs.push(this.updateIf(lowerFirst(group, ts)).then(() => this.bounds.learnFirst(id, ts)));
-    if (this.registry.needsFirst(rid, ts)) jobs.push(this.updateIf(registerFirstSeen(f.entry, f.expiresAt)).then(() => this.registry.learnFirst(rid, ts)));
-    if (this.registry.needsLast(rid, f.nowMs)) jobs.push(this.updateIf(registerLastSeen(f.entry, f.expiresAt)).then(() => this.registry.learnLast(rid, f.nowMs)));
+    if (this.registry.needsFirst(rid, ts)) jobs.push(this.updateIf(registerFirstSeen(sighting, f.expiresAt)).then(() => this.registry.learnFirst(rid, ts)));
+    if (this.registry.needsLast(rid, f.nowMs)) jobs.push(this.updateIf(registerLastSeen(sighting, f.expiresAt)).then(() => this.registry.learnLast(rid, f.nowMs)));
     // Every job runs to its end before an error propagates: a bound is learnt only from a write that was answered.
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -144,20 +145,10 @@ export class GroupWrites {
 
   /** False when the condition did not hold. */
   private async putIf(request: PutRequest): Promise<boolean> {
-    return conditional(this.doc.send(new PutCommand({ TableName: this.tableName, ...request, ReturnValuesOnConditionCheckFailure: undefined })));
+    return conditionHeld(this.doc.send(new PutCommand({ TableName: this.tableName, ...request, ReturnValuesOnConditionCheckFailure: undefined })));
   }
 
   private async updateIf(request: UpdateRequest): Promise<boolean> {
-    return conditional(this.doc.send(new UpdateCommand({ TableName: this.tableName, ...request })));
-  }
-}
-
-async function conditional(sent: Promise<unknown>): Promise<boolean> {
-  try {
-    await sent;
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
+    return conditionHeld(this.doc.send(new UpdateCommand({ TableName: this.tableName, ...request })));
   }
 }

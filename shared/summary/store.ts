@@ -6,13 +6,16 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
+import { batchGetAll } from '../aws/batch-get.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder } from './model/day-entry.ts';
 import { allGroupKeys, dayGroupFromItem, mergeGroups, sampleOf, type DayGroup } from './model/day-group.ts';
+import { GroupRebuilder, type GroupRebuild } from './group-rebuild.ts';
 import { GroupWrites } from './group-writes.ts';
+import { signatureIdentity, signatureKey, signatureRecordFromItem, type SignatureId, type SignatureRecord } from './model/signature-registry.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -116,6 +119,26 @@ export class SummaryStore {
       }),
     );
     return mergeGroups(shards.flat());
+  }
+
+  /**
+   * Recounts a day's groups from its entries, exactly, while capture may run
+   * (group-rebuild.ts): what reprocess does after writing a day's entries,
+   * and what repairs a day captured before groups were kept.
+   */
+  async rebuildGroups(tz: string, date: string, nowMs: number): Promise<GroupRebuild> {
+    return new GroupRebuilder(this.doc, this.tableName).rebuildDay(tz, date, expiresAt(nowMs, this.retentionDays));
+  }
+
+  /**
+   * The registered signatures among `ids` (first and last seen), by
+   * BatchGetItem: the digest asks for the few it shows, not for everything a
+   * process ever failed with. Unknown ones are left out.
+   */
+  async getSignatures(ids: readonly SignatureId[]): Promise<Map<string, SignatureRecord>> {
+    const keys = [...new Map(ids.map((id) => [signatureIdentity(id), keyItem(signatureKey(id))])).values()];
+    const items = await batchGetAll(this.doc, this.tableName, keys);
+    return new Map(items.map((item) => signatureRecordFromItem(item)).map((r) => [signatureIdentity(r), r]));
   }
 
   async listUnreadable(tz: string, date: string): Promise<UnreadableRecord[]> {
