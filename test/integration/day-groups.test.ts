@@ -14,19 +14,17 @@ import { shardOf } from '../../shared/summary/model/day-entry.ts';
 import { signatureIdentity } from '../../shared/summary/model/signature-registry.ts';
 import { summaryTableInput } from '../../shared/summary/model/table.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
-import { dayWindow } from '../../shared/time/report-day.ts';
+import type { DayWindow } from '../../shared/time/report-day.ts';
 import { createStreamConsumerHandler } from '../../functions/stream-consumer/handler.ts';
 import { ensureTable } from '../../infra/local/tables.ts';
-import { afterRequest, countsOf } from '../support/group-check.ts';
+import { expectExactCounts, failureBatch, freshDays, GROUP_MESSAGES } from '../support/group-check.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 import { failedWriteRecord } from '../support/stream-record.ts';
 
 const TZ = 'UTC';
 const CONTEXT = { awsRequestId: 'r' } as Context;
-const MESSAGES = ['disk full on /dev/sda1', 'TimeoutError: upstream took 30000 ms', 'KeyError: customer_id'];
-let day = 0;
-/** A fresh report day per test: counts of one test never meet another's. */
-const freshDay = () => dayWindow(`2026-05-${String(++day).padStart(2, '0')}`, TZ);
+const MESSAGES = GROUP_MESSAGES;
+const freshDay = freshDays('2026-05', TZ);
 
 describe('day group counts under at-least-once delivery, on DynamoDB Local', () => {
   let clients: Clients;
@@ -46,13 +44,8 @@ describe('day group counts under at-least-once delivery, on DynamoDB Local', () 
       clock: () => now,
       logger: new Logger({ serviceName: 'failure-digest', logLevel: 'SILENT' }),
     });
-  const batch = (w: ReturnType<typeof dayWindow>, n: number, seq0 = 1000, job = 'job'): DynamoDBRecord[] =>
-    Array.from({ length: n }, (_, i) => failedWriteRecord({ pk: `${job}-${i % 4}#run-${i}`, ts: w.start_ms + i * 60_000, sequence: seq0 + i, message: MESSAGES[i % 3]! }));
-  const expectExact = async (date: string, total: number) => {
-    const { groups, entries } = await countsOf(container(), TZ, date);
-    expect(groups).toEqual(entries);
-    expect(Object.values(groups).reduce((a, b) => a + b, 0)).toBe(total);
-  };
+  const batch = (w: DayWindow, n: number, seq0 = 1000, job = 'job') => failureBatch(w, n, seq0, job);
+  const expectExact = (date: string, total: number) => expectExactCounts(container(), TZ, date, total);
   const rawGroup = async (date: string, pk: string, ts: number, message: string) => {
     const { signature } = errorSignature(message);
     const Key = { pk: groupKey(TZ, date, shardOf(pk, ts)), sk: groupSortKey(pk.split('#')[0]!, signature, 'execution-log') };

@@ -11,33 +11,27 @@ import type { DigestConfig } from '../../shared/settings/components.ts';
 import { DAY_ENTRY, shardOf } from '../../shared/summary/model/day-entry.ts';
 import { groupKey } from '../../shared/summary/model/day-group.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
-import { dayWindow } from '../../shared/time/report-day.ts';
+import type { DayWindow } from '../../shared/time/report-day.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
-import { afterRequest, countsOf, sortedGroups } from '../support/group-check.ts';
+import { afterRequest, expectExactCounts, failureBatch, freshDays, GROUP_MESSAGES, sortedGroups } from '../support/group-check.ts';
 import { dropTables, testClients, testConfig } from '../support/local.ts';
 import { failureEntry } from '../support/failure-entry.ts';
 import { failedWriteRecord } from '../support/stream-record.ts';
 
 const TZ = 'America/New_York';
-const MESSAGES = ['disk full on /dev/sda1', 'TimeoutError: upstream took 30000 ms', 'KeyError: customer_id'];
-let day = 0;
-const freshDay = () => dayWindow(`2026-02-${String(++day).padStart(2, '0')}`, TZ);
+const MESSAGES = GROUP_MESSAGES;
+const freshDay = freshDays('2026-02', TZ);
 
 describe('reprocess rebuilds day groups exactly, on DynamoDB Local', () => {
   let clients: Clients;
   let config: DigestConfig;
   let store: SummaryStore;
-  const captureAll = async (w: ReturnType<typeof dayWindow>, records: readonly DynamoDBRecord[]) => {
+  const captureAll = async (w: DayWindow, records: readonly DynamoDBRecord[]) => {
     const deps = { store: new SummaryStore(clients.doc, config.summaryTable, config.retentionDays), tz: TZ, clock: () => w.end_ms };
     for (const r of records) await captureRecord(deps, r);
   };
-  const records = (w: ReturnType<typeof dayWindow>, n: number, seq0: number) =>
-    Array.from({ length: n }, (_, i) => failedWriteRecord({ pk: `job-${i % 4}#run-${seq0 + i}`, ts: w.start_ms + i * 90_000, sequence: seq0 + i, message: MESSAGES[i % 3]! }));
-  const expectExact = async (date: string, total: number) => {
-    const { groups, entries } = await countsOf(store, TZ, date);
-    expect(groups).toEqual(entries);
-    expect(Object.values(groups).reduce((a, b) => a + b, 0)).toBe(total);
-  };
+  const records = failureBatch;
+  const expectExact = (date: string, total: number) => expectExactCounts(store, TZ, date, total);
 
   beforeAll(async () => {
     clients = testClients();
