@@ -99,7 +99,10 @@ export class GroupWrites {
   /**
    * Rewrites a stored entry with a newer record: a plain conditional put
    * while it stays in its group, else one transaction that moves its count.
-   * False when the entry is no longer the one seen.
+   * False when the entry is no longer the one seen. An entry written before
+   * groups were kept was never counted, so moving it takes one from a count
+   * that never had it (down to -1 on an item of its own, which readGroups
+   * leaves out): such days are exact once reprocess has rebuilt them.
    */
   private async replace(f: CapturedFailure, stored: SummaryItem, storedOrder: string | undefined, group: SummaryKey): Promise<boolean> {
     const put = putReplacingEntry(f.item, storedOrder);
