@@ -8,6 +8,13 @@ import { SUMMARY_KINDS, type SummaryKind } from '../../shared/summary/model/kind
  * request. Scan is not among them: it carries no leading key, and a
  * `ForAllValues` condition holds on an absent key, so a Scan grant would
  * reach every kind.
+ *
+ * TransactWriteItems has no action of its own here: IAM authorises each
+ * item of a transaction as the single-item action it is (a Put as PutItem,
+ * an Update as UpdateItem, a ConditionCheck as dynamodb:ConditionCheckItem),
+ * each with its own leading key ("Using IAM with DynamoDB transactions" in
+ * the DynamoDB developer guide). The stored item that a failed condition
+ * returns (ReturnValuesOnConditionCheckFailure) needs no read grant.
  */
 export type SummaryAction =
   | 'dynamodb:GetItem'
@@ -15,6 +22,7 @@ export type SummaryAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:BatchWriteItem';
 
 /** What one role may do on the summary table: per action, the kinds of item it may do it to. */
@@ -28,21 +36,24 @@ export type SummaryAccess = Readonly<Partial<Record<SummaryAction, readonly Summ
  */
 export const SUMMARY_ACCESS = {
   /**
-   * SummaryStore.putEntry, putUnreadable and ensureCoverage, and
-   * EvidenceStore.advanceWatermark: single puts, some conditional. It
-   * reads nothing of the table.
+   * SummaryStore.putEntry (group-writes.ts: the entry's put and its group's
+   * count in one transaction, then conditional updates of the group and the
+   * signature registry), putUnreadable and ensureCoverage, and
+   * EvidenceStore.advanceWatermark. It reads nothing of the table: a
+   * cancelled transaction returns the stored entry.
    */
   streamConsumer: {
     'dynamodb:PutItem': ['dayEntry', 'unreadable', 'coverage', 'watermark'],
+    'dynamodb:UpdateItem': ['dayGroup', 'signature'],
   },
   /**
-   * The consumer's puts on the records it reads back (heartbeats among
+   * The consumer's writes on the records it reads back (heartbeats among
    * them, hence watermarks), and SummaryStore.markIncomplete on days whose
    * records the stream no longer holds.
    */
   streamRecovery: {
     'dynamodb:PutItem': ['dayEntry', 'unreadable', 'watermark'],
-    'dynamodb:UpdateItem': ['dayState'],
+    'dynamodb:UpdateItem': ['dayState', 'dayGroup', 'signature'],
   },
   /** EvidenceStore.getSlots, putSlots and putRound. */
   heartbeat: {
@@ -56,7 +67,9 @@ export const SUMMARY_ACCESS = {
    */
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
-    'dynamodb:Query': ['dayEntry', 'unreadable', 'watermark', 'heartbeatRound'],
+    'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
+    /** SummaryStore.getSignatures: first seen of the signatures it shows. */
+    'dynamodb:BatchGetItem': ['signature'],
     'dynamodb:PutItem': ['sentMarker'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
@@ -72,6 +85,14 @@ export const SUMMARY_ACCESS = {
     'dynamodb:UpdateItem': ['uploadStart'],
   },
 } as const satisfies Record<string, SummaryAccess>;
+
+/*
+ * reprocess has no role in the stack: it runs from the CLI with the
+ * operator's credentials. What it needs on the summary table, for whoever
+ * writes that operator's policy: BatchWriteItem on dayEntry (putEntries);
+ * Query, PutItem and DeleteItem on dayGroup (rebuildGroups, all
+ * conditional); UpdateItem on signature; GetItem and PutItem on dayState.
+ */
 
 /**
  * Limits a statement to items whose partition key starts with one of

@@ -1,12 +1,11 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backoff } from './retry.ts';
+import { sendUntilProcessed, UNPROCESSED_RETRIES } from './retry.ts';
 
 const BATCH_WRITE_MAX = 25;
-const MAX_RETRIES = 10;
 
 export class UnprocessedItemsError extends Error {
   constructor(table: string, count: number) {
-    super(`BatchWriteItem left ${count} item(s) of ${table} unprocessed after ${MAX_RETRIES} retries`);
+    super(`BatchWriteItem left ${count} item(s) of ${table} unprocessed after ${UNPROCESSED_RETRIES} retries`);
     this.name = 'UnprocessedItemsError';
   }
 }
@@ -24,13 +23,12 @@ export async function batchPutAll(
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > MAX_RETRIES) throw new UnprocessedItemsError(table, requests.length);
-        if (attempt > 0) await backoff(attempt);
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-      }
+      const requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      const left = await sendUntilProcessed(requests, async (pending) => {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        return (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+      });
+      if (left.length > 0) throw new UnprocessedItemsError(table, left.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));

@@ -2,6 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { namesOf, type NamedExpression, type SetExpression } from './expression.ts';
 
+/** Whether a conditional write went through: false when its condition did not hold, which is an answer, not an error. */
+export async function conditionHeld(sent: Promise<unknown>): Promise<boolean> {
+  try {
+    await sent;
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
 /**
  * Puts `item` only where `condition` holds on the stored one. False when it
  * did not hold: the stored item stays as it was, which for these writes is
@@ -14,8 +25,8 @@ export async function putIf(
   condition: NamedExpression,
   values?: Record<string, unknown>,
 ): Promise<boolean> {
-  try {
-    await doc.send(
+  return conditionHeld(
+    doc.send(
       new PutCommand({
         TableName: table,
         Item: item,
@@ -23,12 +34,8 @@ export async function putIf(
         ExpressionAttributeNames: condition.names,
         ...(values ? { ExpressionAttributeValues: values } : {}),
       }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 /**
@@ -45,8 +52,8 @@ export async function updateIf(
   values: Record<string, unknown> = {},
   extra?: NamedExpression,
 ): Promise<boolean> {
-  try {
-    await doc.send(
+  return conditionHeld(
+    doc.send(
       new UpdateCommand({
         TableName: table,
         Key: key,
@@ -55,10 +62,6 @@ export async function updateIf(
         ExpressionAttributeNames: namesOf(update, condition, ...(extra ? [extra] : [])),
         ExpressionAttributeValues: { ...update.values, ...values },
       }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+    ),
+  );
 }

@@ -36,7 +36,8 @@ export async function captureRecord(deps: CaptureDeps, record: DynamoDBRecord): 
       return 'skipped';
     case 'failure': {
       const sequence = record.dynamodb?.SequenceNumber;
-      const outcome = await deps.store.putEntry(reading.entry, deps.tz, reading.day, { capturedMs: nowMs, sequence });
+      const write = { capturedMs: nowMs, sequence, fullMessage: reading.fullMessage };
+      const outcome = await deps.store.putEntry(reading.entry, deps.tz, reading.day, write);
       return outcome === 'written' ? 'captured' : 'superseded';
     }
     case 'unreadable':

@@ -5,7 +5,7 @@ import { reportDayOf } from '../time/report-day.ts';
 import { readExecutionItem, type FailureEntry } from './entry.ts';
 
 export type RecordReading =
-  | { readonly kind: 'failure'; readonly entry: FailureEntry; readonly day: string }
+  | { readonly kind: 'failure'; readonly entry: FailureEntry; readonly day: string; readonly fullMessage: string }
   | { readonly kind: 'skip'; readonly reason: string }
   | {
       readonly kind: 'unreadable';
@@ -58,6 +58,6 @@ export function classifyStreamRecord(record: DynamoDBRecord, tz: string, nowMs: 
     case 'unreadable':
       return unreadable(reading.reason);
     case 'failure':
-      return { kind: 'failure', entry: reading.entry, day: reportDayOf(reading.entry.event_ts, tz) };
+      return { kind: 'failure', entry: reading.entry, day: reportDayOf(reading.entry.event_ts, tz), fullMessage: reading.fullMessage };
   }
 }

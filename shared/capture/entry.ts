@@ -22,7 +22,12 @@ export interface FailureEntry {
 }
 
 export type ItemReading =
-  | { readonly kind: 'failure'; readonly entry: FailureEntry }
+  | {
+      readonly kind: 'failure';
+      readonly entry: FailureEntry;
+      /** The whole message, trimmed, of which the entry keeps the head: the day group's sample is longer. */
+      readonly fullMessage: string;
+    }
   | { readonly kind: 'skip'; readonly reason: string }
   | { readonly kind: 'unreadable'; readonly reason: string };
 
@@ -113,6 +118,7 @@ export function readExecutionItem(image: Record<string, AttributeValue> | undefi
   const { signature, template } = errorSignature(message);
   return {
     kind: 'failure',
+    fullMessage: message.trim(),
     entry: {
       pk: pk.S,
       process: truncate(processOf(pk.S, proc), MAX_NAME_CHARS),

@@ -24,7 +24,8 @@ export interface DayRebuild {
 }
 
 /**
- * Rebuilds one report day of the summary from the GSI. Writes are idempotent
+ * Rebuilds one report day of the summary from the GSI, then recounts its
+ * day groups from the stored entries. Writes are idempotent
  * (the consumer's keys), and the day is marked complete only after every
  * write went through, so an interrupted run leaves the day as it was and a
  * rerun finishes it. It is marked complete only when the read began well
@@ -42,6 +43,8 @@ export async function rebuildDay(deps: ReprocessDeps, date: string, tz: string):
     window.tz,
     deps.clock(),
   );
+  // After the entries: the groups are counted from what is stored, captured entries included.
+  await deps.store.rebuildGroups(window.tz, window.date, deps.clock());
   const done = { date: window.date, tz: window.tz, entries: read.entries.length, unreadable: read.unreadable.length };
   const early = tooEarlyToVouch(window, startedMs);
   if (early) return { ...done, complete: false, why: early };

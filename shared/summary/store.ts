@@ -1,20 +1,22 @@
 import {
-  BatchGetCommand,
   GetCommand,
-  type BatchGetCommandOutput,
   PutCommand,
   paginateQuery,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { FailureEntry } from '../capture/entry.ts';
+import { batchGetAll } from '../aws/batch-get.ts';
 import { batchPutAll } from '../aws/batch-write.ts';
 import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey, type CoverageOf } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder, type TemplatesBySignature } from './model/day-entry.ts';
-import { allGroupKeys, dayGroupFromItem, mergeGroups, type DayGroup } from './model/day-group.ts';
+import { allGroupKeys, dayGroupFromItem, mergeGroups, sampleOf, type DayGroup } from './model/day-group.ts';
 import { dayRollupFromItem, dayRollupItem, rollupKey, type DayRollup } from './model/day-rollup.ts';
+import { GroupRebuilder, type GroupRebuild } from './group-rebuild.ts';
+import { GroupWrites } from './group-writes.ts';
+import { signatureIdentity, signatureKey, signatureRecordFromItem, type SignatureId, type SignatureRecord } from './model/signature-registry.ts';
 import { DAY_STATE, dayStateFromItem, dayStateKey, incompleteFields, rebuiltDayStateItem, type DayState } from './model/day-state.ts';
 import { expiresAt, keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 import { unreadableFromItem, unreadableItem, unreadableKey, type UnreadableRecord } from './model/unreadable.ts';
@@ -30,6 +32,8 @@ export interface EntryWrite {
   readonly capturedMs: number;
   /** The stream record's sequence number; reprocess, reading the GSI, has none. */
   readonly sequence?: string | undefined;
+  /** The whole message, whose head the group keeps as its sample: longer than the entry's own head. @default the entry's head */
+  readonly fullMessage?: string | undefined;
 }
 
 /** `superseded`: the entry already holds this record or a newer one of the same item, which stays. */
@@ -37,15 +41,19 @@ export type EntryWriteOutcome = 'written' | 'superseded';
 
 const PK = SUMMARY_TABLE.partitionKey;
 const sortKey = (item: SummaryItem) => String(item[SUMMARY_TABLE.sortKey]);
-const SEQ = DAY_ENTRY.attributes.sequence;
 const MARKED = DAY_STATE.attributes.incompleteMs;
 
 export class SummaryStore {
+  /** Per store, so per Lambda container: what it knows of the group items it wrote (group-cache.ts). */
+  private readonly groups: GroupWrites;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
     private readonly retentionDays: number,
-  ) {}
+  ) {
+    this.groups = new GroupWrites(doc, tableName);
+  }
 
   // Retention counts from capture, not from event_ts: an old failure captured now is kept as long as any other.
   private entryItem(entry: FailureEntry, tz: string, day: string, capturedMs: number, order?: string): SummaryItem {
@@ -58,17 +66,22 @@ export class SummaryStore {
    * consumer writes a batch in parallel and Lambda redelivers, so a write from
    * the stream only replaces an entry of an older record: its sequence number
    * must be higher than the stored one, or none be stored (an entry reprocess
-   * wrote, or one from before sequence numbers were kept).
+   * wrote, or one from before sequence numbers were kept). A new entry is
+   * counted into its day group in the same transaction (group-writes.ts), so
+   * redeliveries and parallel consumers never count it twice.
    */
   async putEntry(entry: FailureEntry, tz: string, day: string, write: EntryWrite): Promise<EntryWriteOutcome> {
     const order = sequenceOrder(write.sequence);
-    const Item = this.entryItem(entry, tz, day, write.capturedMs, order);
-    if (order === undefined) {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
-      return 'written';
-    }
-    const older = expr`attribute_not_exists(${SEQ}) OR ${SEQ} < :seq`;
-    return (await putIf(this.doc, this.tableName, Item, older, { ':seq': order })) ? 'written' : 'superseded';
+    return this.groups.capture({
+      entry,
+      tz,
+      day,
+      item: this.entryItem(entry, tz, day, write.capturedMs, order),
+      order,
+      sample: sampleOf(write.fullMessage ?? entry.message),
+      expiresAt: expiresAt(write.capturedMs, this.retentionDays),
+      nowMs: write.capturedMs,
+    });
   }
 
   /**
@@ -139,23 +152,35 @@ export class SummaryStore {
 
   /** The rollups of `dates` that exist, by date: one BatchGetItem. */
   async getRollups(tz: string, dates: readonly string[]): Promise<Map<string, DayRollup>> {
-    const out = new Map<string, DayRollup>();
-    if (dates.length === 0) return out;
     const byPk = new Map(dates.map((d) => [rollupKey(tz, d).pk, d]));
-    let keys: SummaryItem[] | undefined = dates.map((d) => keyItem(rollupKey(tz, d)));
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const res: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-      for (const item of res.Responses?.[this.tableName] ?? []) out.set(byPk.get(String(item[PK]))!, dayRollupFromItem(item));
-      keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return out;
+    const items = await batchGetAll(this.doc, this.tableName, dates.map((d) => keyItem(rollupKey(tz, d))));
+    return new Map(items.map((item) => [byPk.get(String(item[PK]))!, dayRollupFromItem(item)]));
   }
 
   /** Keeps a day's rollup, replacing any: it is what the day's groups add up to when written. */
   async putRollup(tz: string, date: string, rollup: DayRollup, nowMs: number): Promise<void> {
     const Item = dayRollupItem(tz, date, rollup, nowMs, expiresAt(nowMs, this.retentionDays), SUMMARY_TABLE.ttlAttribute);
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item }));
+  }
+
+  /**
+   * Recounts a day's groups from its entries, exactly, while capture may run
+   * (group-rebuild.ts): what reprocess does after writing a day's entries,
+   * and what repairs a day captured before groups were kept.
+   */
+  async rebuildGroups(tz: string, date: string, nowMs: number): Promise<GroupRebuild> {
+    return new GroupRebuilder(this.doc, this.tableName).rebuildDay(tz, date, expiresAt(nowMs, this.retentionDays));
+  }
+
+  /**
+   * The registered signatures among `ids` (first and last seen), by
+   * BatchGetItem: the digest asks for the few it shows, not for everything a
+   * process ever failed with. Unknown ones are left out.
+   */
+  async getSignatures(ids: readonly SignatureId[]): Promise<Map<string, SignatureRecord>> {
+    const keys = [...new Map(ids.map((id) => [signatureIdentity(id), keyItem(signatureKey(id))])).values()];
+    const items = await batchGetAll(this.doc, this.tableName, keys);
+    return new Map(items.map((item) => signatureRecordFromItem(item)).map((r) => [signatureIdentity(r), r]));
   }
 
   async listUnreadable(tz: string, date: string): Promise<UnreadableRecord[]> {

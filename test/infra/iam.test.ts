@@ -21,10 +21,11 @@ type RoleName = 'streamConsumer' | 'streamRecovery' | 'heartbeat' | 'digest' | '
 const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
   streamConsumer: {
     'dynamodb:PutItem': ['dayEntry', 'unreadable', 'coverage', 'watermark'],
+    'dynamodb:UpdateItem': ['dayGroup', 'signature'],
   },
   streamRecovery: {
     'dynamodb:PutItem': ['dayEntry', 'unreadable', 'watermark'],
-    'dynamodb:UpdateItem': ['dayState'],
+    'dynamodb:UpdateItem': ['dayState', 'dayGroup', 'signature'],
   },
   heartbeat: {
     'dynamodb:GetItem': ['heartbeatSlots'],
@@ -32,7 +33,8 @@ const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
   },
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
-    'dynamodb:Query': ['dayEntry', 'unreadable', 'watermark', 'heartbeatRound'],
+    'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
+    'dynamodb:BatchGetItem': ['signature'],
     'dynamodb:PutItem': ['sentMarker'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
@@ -120,8 +122,10 @@ describe('summary table access of each function', () => {
     expect(summaryAccessOf(s, name)).toEqual(expected);
   });
 
-  it('the consumer only puts: no UpdateItem, no BatchWriteItem, no reads', () => {
-    expect(Object.keys(summaryAccessOf(s, 'streamConsumer'))).toEqual(['dynamodb:PutItem']);
+  it('the consumer puts, and updates only aggregates (day groups, the signature registry): no BatchWriteItem, no deletes, no reads', () => {
+    const access = summaryAccessOf(s, 'streamConsumer');
+    expect(Object.keys(access).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(access['dynamodb:UpdateItem']).toEqual(patternsOf(['dayGroup', 'signature']));
   });
 
   it('the digest writes only its send ledger, and deletes nothing', () => {

@@ -284,7 +284,7 @@ describe('stack with a new execution-log table', () => {
   });
 
   describe('6. least privilege', () => {
-    it('lets the consumer read the stream, put its items into the summary table (test/infra/iam.test.ts), and nothing else', () => {
+    it('lets the consumer read the stream, put its items and update its aggregates in the summary table (test/infra/iam.test.ts), and nothing else', () => {
       const table = s.stack.executionLog.table;
       const summary = arnOf(s.stack.summary.table);
       expect(Object.fromEntries(grants(statementsOf(s, s.stack.consumer.function.role)))).toEqual({
@@ -295,6 +295,7 @@ describe('stack with a new execution-log table', () => {
         'dynamodb:GetShardIterator': [arnOf(table, 'StreamArn')],
         'dynamodb:ListStreams': [{ 'Fn::Join': ['', [arnOf(table), '/stream/*']] }],
         'dynamodb:PutItem': [summary],
+        'dynamodb:UpdateItem': [summary],
         'sqs:SendMessage': [arnOf(s.stack.recovery.queue)],
         'sqs:GetQueueAttributes': [arnOf(s.stack.recovery.queue)],
         'sqs:GetQueueUrl': [arnOf(s.stack.recovery.queue)],
@@ -310,7 +311,7 @@ describe('stack with a new execution-log table', () => {
       const statements = statementsOf(s, s.stack.digest.function.role);
       const g = grants(statements);
       expect(new Set(g.get('dynamodb:Query'))).toEqual(new Set([summary, gsi]));
-      expect(g.get('dynamodb:GetItem')).toEqual([summary]);
+      for (const read of ['dynamodb:GetItem', 'dynamodb:BatchGetItem']) expect(g.get(read)).toEqual([summary]);
       for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(g.get(write)).toEqual([summary]);
       expect(new Set(g.get('ses:SendEmail'))).toEqual(new Set([identity('reports@example.com'), identity('example.com')]));
       // It keeps an unsent report under reports/ only, and tells the administrators on the alarm topic only.
@@ -318,6 +319,7 @@ describe('stack with a new execution-log table', () => {
       for (const action of ['s3:PutObject', 's3:GetObject']) expect(g.get(action)).toEqual([kept]);
       expect(g.get('sns:Publish')).toEqual([ref(s.stack.alarms.topic)]);
       expect([...g.keys()].filter((a) => !/^(logs|sqs):/.test(a)).sort()).toEqual([
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -555,8 +557,8 @@ describe('stack attached to an existing execution-log table', () => {
     const g = grants(statementsOf(s, s.stack.consumer.function.role));
     for (const a of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) expect(g.get(a)).toEqual([STREAM_ARN]);
     expect(g.get('dynamodb:ListStreams')).toEqual(['arn:aws:dynamodb:eu-west-1:123456789012:table/existing-logs/stream/*']);
-    expect(g.get('dynamodb:PutItem')).toEqual([arnOf(s.stack.summary.table)]);
-    for (const a of ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) expect(g.get(a)).toBeUndefined();
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(g.get(a)).toEqual([arnOf(s.stack.summary.table)]);
+    expect(g.get('dynamodb:BatchWriteItem')).toBeUndefined();
   });
 
   it('points the digest at that table\'s named index and nowhere else in it', () => {

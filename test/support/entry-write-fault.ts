@@ -12,8 +12,17 @@ export interface EntryWriteFault {
 // The document client hands the item on plain at first and in DynamoDB JSON later; read either.
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : (v as { S?: string } | undefined)?.S);
 
+type WriteInput = { TableName?: string; Item?: Record<string, unknown>; TransactItems?: { Put?: { TableName?: string; Item?: Record<string, unknown> } }[] };
+
+/** The day entry a PutItem, or the transaction that creates or moves an entry, writes into `table`. */
+function entryWritten(commandName: string, input: WriteInput, table: string): Record<string, unknown> | undefined {
+  const puts =
+    commandName === 'PutItemCommand' ? [{ TableName: input.TableName, Item: input.Item }] : commandName === 'TransactWriteItemsCommand' ? (input.TransactItems ?? []).map((t) => t.Put ?? {}) : [];
+  return puts.find((p) => p.TableName === table && text(p.Item?.[SUMMARY_TABLE.partitionKey])?.startsWith(DAY_ENTRY.prefix) === true)?.Item;
+}
+
 /**
- * Makes the PutItem of a failure's day entry into `table` fail the way
+ * Makes the write of a failure's day entry (its PutItem, or the transaction that counts it into its group) into `table` fail the way
  * DynamoDB answers a partition over its throughput, as the SDK surfaces it
  * once its own retries are spent, while `fail(pk)` says so. DynamoDB Local never throttles:
  * this is the one fault injected, on a client of the test's own; every
@@ -24,11 +33,11 @@ export function failEntryWrites(client: DynamoDBClient, table: string, fail: (pk
   const written = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { TableName?: string; Item?: Record<string, unknown> };
-      const isEntry = text(input.Item?.[SUMMARY_TABLE.partitionKey])?.startsWith(DAY_ENTRY.prefix) === true;
-      const spk = text(input.Item?.[DAY_ENTRY.attributes.pk]);
-      const pk = isEntry ? entryPkOf({ [SUMMARY_TABLE.sortKey]: text(input.Item?.[SUMMARY_TABLE.sortKey]), ...(spk !== undefined ? { [DAY_ENTRY.attributes.pk]: spk } : {}) }) : undefined;
-      if (context.commandName !== 'PutItemCommand' || input.TableName !== table || !isEntry || pk === undefined) return next(args);
+      const item = entryWritten(context.commandName ?? '', args.input as WriteInput, table);
+      const spk = text(item?.[DAY_ENTRY.attributes.pk]);
+      const sk = text(item?.[SUMMARY_TABLE.sortKey]);
+      const pk = item && sk !== undefined ? entryPkOf({ [SUMMARY_TABLE.sortKey]: sk, ...(spk !== undefined ? { [DAY_ENTRY.attributes.pk]: spk } : {}) }) : undefined;
+      if (pk === undefined) return next(args);
       if (fail(pk)) {
         failed.set(pk, (failed.get(pk) ?? 0) + 1);
         throw new ProvisionedThroughputExceededException({

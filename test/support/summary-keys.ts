@@ -6,6 +6,7 @@ import { rollupKey } from '../../shared/summary/model/day-rollup.ts';
 import { dayStateKey } from '../../shared/summary/model/day-state.ts';
 import type { SummaryKind } from '../../shared/summary/model/kinds.ts';
 import { sentMarkerKey } from '../../shared/summary/model/sent-marker.ts';
+import { signatureKey } from '../../shared/summary/model/signature-registry.ts';
 import { unreadableKey } from '../../shared/summary/model/unreadable.ts';
 import { uploadEventsKey } from '../../shared/summary/model/upload-events.ts';
 import { uploadStartsKey } from '../../shared/summary/model/upload-starts.ts';
@@ -26,6 +27,8 @@ export const SAMPLE_PARTITION_KEYS: Record<SummaryKind, readonly string[]> = {
   dayEntry: ZONES.flatMap((tz) => allDayKeys(tz, DAY)),
   dayGroup: ZONES.flatMap((tz) => allGroupKeys(tz, DAY)),
   dayRollup: ZONES.map((tz) => rollupKey(tz, DAY).pk),
+  // A process name with a `#`, and one long enough that the key builder hashes it.
+  signature: ['nightly-export', 'etl#stage-2', 'p'.repeat(3000)].map((process) => signatureKey({ process, signature: '0123456789abcdef' }).pk),
   unreadable: ZONES.map((tz) => unreadableKey(tz, DAY)),
   coverage: ZONES.map((tz) => coverageKey(tz).pk),
   dayState: ZONES.map((tz) => dayStateKey(tz, DAY).pk),

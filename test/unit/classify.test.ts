@@ -92,6 +92,7 @@ const CAPTURED: RecordReading = {
   kind: 'failure',
   day: '2026-11-25',
   entry: failureEntry({ pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: EVENT_TS, message: 'Error: disk full', source: 'execution-log' }),
+  fullMessage: 'Error: disk full',
 };
 
 type Expected = readonly [eventName: string, asCaptured: RecordReading, failedVariant: RecordReading];
@@ -194,6 +195,7 @@ describe('classifyStreamRecord on FAILED variants of the real events', () => {
     expect(reading).toEqual({
       kind: 'failure',
       day: '2026-11-25',
+      fullMessage: 'Error: disk full',
       entry: {
         pk: 'nightly-export#run-42',
         process: 'nightly-export',

@@ -54,6 +54,7 @@ describe('readExecutionItem', () => {
     expect(readExecutionItem(failedImage(), NOW)).toEqual({
       kind: 'failure',
       entry: failureEntry({ pk: 'nightly-export#run-42', process: 'nightly-export', event_ts: TS, message: 'disk full', source: 'execution-log' }),
+      fullMessage: 'disk full',
     });
     expect(DEFAULT_SOURCE).toBe('execution-log');
   });

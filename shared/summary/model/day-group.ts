@@ -2,7 +2,7 @@ import type { FailureEntry } from '../../capture/entry.ts';
 import { truncate } from '../../text.ts';
 import { DAY_SHARDS, shardOf } from './day-entry.ts';
 import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
-import type { SummaryItem } from './table.ts';
+import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
  * Day groups: the aggregate of one (process, signature) over one report day,
@@ -166,4 +166,24 @@ export function groupsOfEntries(entries: Iterable<FailureEntry>): DayGroup[] {
     out.set(id, seen ? mergeGroup(seen, one) : one);
   }
   return [...out.values()];
+}
+
+/** One shard's item of a group of one source, as a rebuild writes it whole. Pure. */
+export function dayGroupItem(pk: string, group: DayGroup, expiresAt: number): SummaryItem {
+  const a = DAY_GROUP.attributes;
+  const source = group.sources[0] ?? '';
+  return {
+    [SUMMARY_TABLE.partitionKey]: pk,
+    [SUMMARY_TABLE.sortKey]: groupSortKey(group.process, group.signature, source),
+    [a.process]: group.process,
+    [a.signature]: group.signature,
+    [a.template]: group.template,
+    [a.count]: group.count,
+    [a.source]: source,
+    [a.firstTs]: group.first_ts,
+    [a.lastTs]: group.last_ts,
+    [a.latestPk]: group.latest_pk,
+    [a.sample]: group.sample,
+    [SUMMARY_TABLE.ttlAttribute]: expiresAt,
+  };
 }

@@ -5,6 +5,7 @@ import { DAY_GROUP } from './day-group.ts';
 import { DAY_ROLLUP } from './day-rollup.ts';
 import { DAY_STATE } from './day-state.ts';
 import { SENT_MARKER } from './sent-marker.ts';
+import { SIGNATURE_REGISTRY } from './signature-registry.ts';
 import { UNREADABLE } from './unreadable.ts';
 import { UPLOAD_EVENT } from './upload-events.ts';
 import { UPLOAD_START } from './upload-starts.ts';
@@ -18,6 +19,7 @@ export const SUMMARY_KINDS = {
   dayEntry: DAY_ENTRY.prefix,
   dayGroup: DAY_GROUP.prefix,
   dayRollup: DAY_ROLLUP.prefix,
+  signature: SIGNATURE_REGISTRY.prefix,
   unreadable: UNREADABLE.prefix,
   coverage: COVERAGE.prefix,
   dayState: DAY_STATE.prefix,
