@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE] [-- --send-window]
+export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE] [-- --send-window] [-- --digest-cost]
 
   --quick      days of 1,000 and 10,000 failures, shorter loads and fewer rounds (about five minutes)
+  --digest-cost  only the read units of a 100,000-failure digest, body and CSV, against the GSI query
   --send-window  only the send window: how long SES has accepted a digest before the send ledger
                records it (200 sends, under a minute); writes send-window.json to test/bench/out/
   --publish    also write the results to test/bench/results/ (tracked by git, shown in the README);
@@ -29,6 +30,8 @@ export interface BenchOptions {
   readonly help: boolean;
   /** Measure only the send window (test/bench/send-window.ts). */
   readonly sendWindow: boolean;
+  /** Measure only the digest's read units (test/bench/digest-cost.ts). */
+  readonly digestCost: boolean;
 }
 
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
@@ -41,6 +44,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         publish: { type: 'boolean' },
         json: { type: 'string' },
         'send-window': { type: 'boolean' },
+        'digest-cost': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -50,12 +54,14 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   // A quick run measures fewer sizes with fewer rounds: it must never replace the published full results.
   if (values.quick && values.publish) throw new BenchUsageError('--publish needs a full run: drop --quick');
   if (values['send-window'] && (values.quick || values.publish)) throw new BenchUsageError('--send-window runs alone: drop --quick and --publish');
+  if (values['digest-cost'] && (values.quick || values.publish || values['send-window'])) throw new BenchUsageError('--digest-cost runs alone: drop --quick, --publish and --send-window');
   return {
     mode: values.quick ? 'quick' : 'full',
     publish: values.publish === true,
     json: values.json,
     help: values.help === true,
     sendWindow: values['send-window'] === true,
+    digestCost: values['digest-cost'] === true,
   };
 }
 

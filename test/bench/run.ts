@@ -28,6 +28,7 @@ import { writeUnits } from './capacity.ts';
 import { benchConfig, startBenchStack } from './local.ts';
 import { BenchUsageError, OUT_DIR, parseBenchArgs, resultDirs, USAGE, type BenchOptions } from './options.ts';
 import { measureSendWindow, renderSendWindow } from './send-window.ts';
+import { measureDigestCost } from './digest-cost.ts';
 import { renderReport } from './report.ts';
 import type { BenchResults, DayRow } from './results.ts';
 import { evaluateTargets } from './targets.ts';
@@ -110,6 +111,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options.digestCost) return runDigestCost();
   return options.sendWindow ? runSendWindow() : run(options);
 }
 
@@ -122,6 +124,35 @@ async function runSendWindow(): Promise<number> {
     await mkdir(OUT_DIR, { recursive: true });
     await writeFile(join(OUT_DIR, 'send-window.json'), `${JSON.stringify(row, null, 2)}\n`);
     log(`wrote ${join(OUT_DIR, 'send-window.json')}`);
+    return 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+const DIGEST_COST_FAILURES = 100_000;
+
+async function runDigestCost(): Promise<number> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const stack = await startBenchStack(log);
+  try {
+    const row = await stack.withDynamoDb(async ({ clients, meter }) => {
+      const config = benchConfig('cost', TZ);
+      log(`loading a ${DIGEST_COST_FAILURES.toLocaleString('en-US')}-failure day and rebuilding it with reprocess…`);
+      const day = await loadDay({ clients, config, date: '2026-03-04', failures: DIGEST_COST_FAILURES, failedShare: FAILED_SHARE, successesWritten: 1_000, builtBy: 'reprocess', log });
+      return measureDigestCost(clients, meter, day);
+    });
+    const pct = (r: number) => `${num(r)}x`;
+    process.stdout.write(
+      [
+        `digest read units at ${row.failures.toLocaleString('en-US')} failures (${row.groups} groups), by AWS's rules:`,
+        `  body (groups and the week's rollups): ${num(row.body_rcu)} RCU = ${pct(row.body_ratio)} the GSI query's ${num(row.gsi_rcu)} (target <= 0.01x)`,
+        `  whole (body and the CSV's entries):   ${num(row.whole_rcu)} RCU = ${pct(row.whole_ratio)} the GSI query's (target <= 0.2x)`,
+      ].join('\n') + '\n',
+    );
+    await mkdir(OUT_DIR, { recursive: true });
+    await writeFile(join(OUT_DIR, 'digest-cost.json'), `${JSON.stringify(row, null, 2)}\n`);
+    log(`wrote ${join(OUT_DIR, 'digest-cost.json')}`);
     return 0;
   } finally {
     await stack.stop();
