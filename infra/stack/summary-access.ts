@@ -68,9 +68,10 @@ export const SUMMARY_ACCESS = {
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
     'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
-    /** SummaryStore.getSignatures: first seen of the signatures it shows. */
-    'dynamodb:BatchGetItem': ['signature'],
-    'dynamodb:PutItem': ['sentMarker'],
+    /** SummaryStore.getSignatures (first seen of the signatures it shows) and getRollups (the week before). */
+    'dynamodb:BatchGetItem': ['signature', 'dayRollup'],
+    /** The send ledger's claim, and SummaryStore.putRollup: a finished day's rollup for the next week's digests. */
+    'dynamodb:PutItem': ['sentMarker', 'dayRollup'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
   /** SendLedger.get: whether the digest's day was confirmed. */

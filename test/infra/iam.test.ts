@@ -34,8 +34,8 @@ const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
     'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
-    'dynamodb:BatchGetItem': ['signature'],
-    'dynamodb:PutItem': ['sentMarker'],
+    'dynamodb:BatchGetItem': ['signature', 'dayRollup'],
+    'dynamodb:PutItem': ['sentMarker', 'dayRollup'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },
   watchdog: {
@@ -128,11 +128,11 @@ describe('summary table access of each function', () => {
     expect(access['dynamodb:UpdateItem']).toEqual(patternsOf(['dayGroup', 'signature']));
   });
 
-  it('the digest writes only its send ledger, and deletes nothing', () => {
+  it('the digest writes only its send ledger and its day rollups, and deletes nothing', () => {
     const access = summaryAccessOf(s, 'digest');
     const writes = Object.entries(access).filter(([action]) => WRITES.has(action));
-    expect(writes).toEqual([
-      ['dynamodb:PutItem', [`${SUMMARY_KINDS.sentMarker}*`]],
+    expect(writes.map(([action, patterns]) => [action, [...patterns].sort()])).toEqual([
+      ['dynamodb:PutItem', [`${SUMMARY_KINDS.dayRollup}*`, `${SUMMARY_KINDS.sentMarker}*`].sort()],
       ['dynamodb:UpdateItem', [`${SUMMARY_KINDS.sentMarker}*`]],
     ]);
   });
