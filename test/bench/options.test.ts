@@ -14,7 +14,7 @@ describe('benchmark options', () => {
   });
 
   it('updates the published results only for a full run with --publish', () => {
-    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false, sendWindow: false });
+    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false, sendWindow: false, digestCost: false });
     expect(resultDirs(parseBenchArgs(['--publish']))).toEqual(['test/bench/out', 'test/bench/results']);
   });
 
@@ -23,6 +23,11 @@ describe('benchmark options', () => {
     expect(() => parseBenchArgs(['--publish', '--quick'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--json'])).toThrow(BenchUsageError);
+  });
+
+  it('runs the digest cost alone', () => {
+    expect(parseBenchArgs(['--digest-cost'])).toMatchObject({ mode: 'full', publish: false, digestCost: true });
+    expect(() => parseBenchArgs(['--digest-cost', '--quick'])).toThrow(new BenchUsageError('--digest-cost runs alone: drop --quick, --publish and --send-window'));
   });
 
   it('runs the send window alone', () => {
