@@ -1,7 +1,7 @@
 import type { FailureEntry } from '../capture/entry.ts';
 import { groupIdentity, groupOfEntry, mergeGroup, type DayGroup } from '../summary/model/day-group.ts';
 import { failuresCsv, type CsvAttachment, type CsvOptions } from './csv.ts';
-import type { StatusVariants } from './report.ts';
+import { SpellingTally, type StatusVariants } from './report.ts';
 
 /** What one read of a day's entries gives: the CSV, and the counts to check the groups against. */
 export interface DayPass {
@@ -10,20 +10,6 @@ export interface DayPass {
   /** The day's groups as its entries make them. */
   readonly tallied: readonly DayGroup[];
   readonly statusVariants: StatusVariants;
-}
-
-/** Spellings of FAILED other than exactly FAILED, most frequent first. */
-class SpellingTally {
-  private readonly counts = new Map<string, number>();
-
-  add(written: string | undefined): void {
-    if (written !== undefined) this.counts.set(written, (this.counts.get(written) ?? 0) + 1);
-  }
-
-  variants(): StatusVariants {
-    const values = [...this.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
-    return { count: [...this.counts.values()].reduce((n, c) => n + c, 0), values };
-  }
 }
 
 /**

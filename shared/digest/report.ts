@@ -1,5 +1,5 @@
 import type { FailureEntry } from '../capture/entry.ts';
-import { exceptionLineOf } from '../signature/exception-line.ts';
+import { errorLineOf } from '../signature/error-line.ts';
 import type { Completeness } from '../evidence/completeness.ts';
 import type { DayGroup } from '../summary/model/day-group.ts';
 import type { DayWindow } from '../time/report-day.ts';
@@ -24,18 +24,6 @@ export interface ReportGroup extends DayGroup {
   readonly trend: readonly (number | null)[];
 }
 
-const TRACEBACK = /^Traceback \(most recent call last\):?$/m;
-
-/**
- * The error line of a failure or a group's sample. A Python traceback names
- * its error last, so one whose stored head was cut (it ends in `…`) may have
- * lost that line: it shows the template, made from the whole message at capture.
- */
-export function errorLineOf(failure: { readonly message: string; readonly template: string }): string {
-  const { message, template } = failure;
-  if (TRACEBACK.test(message) && (message.endsWith('…') || TRACEBACK.test(exceptionLineOf(message)))) return template;
-  return exceptionLineOf(message);
-}
 
 /**
  * Failures whose status was FAILED only once trimmed and case-folded
@@ -111,10 +99,23 @@ export function worstFirst(a: ReportGroup, b: ReportGroup): number {
 
 /** The spellings of FAILED among a day's entries: what a caller streaming them keeps. Pure. */
 export function statusVariantsOf(failures: Iterable<FailureEntry>): StatusVariants {
-  const counts = new Map<string, number>();
-  for (const f of failures) if (f.writtenStatus !== undefined) counts.set(f.writtenStatus, (counts.get(f.writtenStatus) ?? 0) + 1);
-  const values = [...counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([v]) => v);
-  return { count: [...counts.values()].reduce((n, c) => n + c, 0), values };
+  const tally = new SpellingTally();
+  for (const f of failures) tally.add(f.writtenStatus);
+  return tally.variants();
+}
+
+/** Spellings of FAILED other than exactly FAILED, counted one failure at a time; most frequent first. */
+export class SpellingTally {
+  private readonly counts = new Map<string, number>();
+
+  add(written: string | undefined): void {
+    if (written !== undefined) this.counts.set(written, (this.counts.get(written) ?? 0) + 1);
+  }
+
+  variants(): StatusVariants {
+    const values = [...this.counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([v]) => v);
+    return { count: [...this.counts.values()].reduce((n, c) => n + c, 0), values };
+  }
 }
 
 function byTime(a: FailureEntry, b: FailureEntry): number {
@@ -147,7 +148,7 @@ export function buildReport(input: ReportInput): DigestReport {
   const { window } = input;
   const day = input.groups.filter((g) => g.count > 0);
   const history = compareHistory(window, input.history, input.firstSeen);
-  const groups = day.map((g): ReportGroup => ({ ...g, ...history.of(g), error_line: errorLineOf({ message: g.sample, template: g.template }) })).sort(worstFirst);
+  const groups = day.map((g): ReportGroup => ({ ...g, ...history.of(g), error_line: errorLineOf(g.sample, g.template) })).sort(worstFirst);
   const count = day.reduce((n, g) => n + g.count, 0);
   const totals = { count, previous_day_count: history.previousDayCount, avg_7d: history.average, history_days_known: history.daysKnown };
   return {

@@ -101,10 +101,15 @@ export class SummaryStore {
   }
 
   async readDay(tz: string, date: string, stats?: ReadStats): Promise<FailureEntry[]> {
+    return this.readPartitions(allDayKeys(tz, date), (item) => dayEntryFromItem(item), stats);
+  }
+
+  /** Every item of `pks`, read in parallel, each made into a T. */
+  private async readPartitions<T>(pks: readonly string[], read: (item: SummaryItem) => T, stats?: ReadStats): Promise<T[]> {
     const shards = await Promise.all(
-      allDayKeys(tz, date).map(async (pk) => {
-        const out: FailureEntry[] = [];
-        for await (const item of this.query(pk, stats)) out.push(dayEntryFromItem(item));
+      pks.map(async (pk) => {
+        const out: T[] = [];
+        for await (const item of this.query(pk, stats)) out.push(read(item));
         return out;
       }),
     );
@@ -140,14 +145,7 @@ export class SummaryStore {
 
   /** The day's groups, their shards added up: what the digest's body is made of. */
   async readGroups(tz: string, date: string, stats?: ReadStats): Promise<DayGroup[]> {
-    const shards = await Promise.all(
-      allGroupKeys(tz, date).map(async (pk) => {
-        const out: DayGroup[] = [];
-        for await (const item of this.query(pk, stats)) out.push(dayGroupFromItem(item));
-        return out;
-      }),
-    );
-    return mergeGroups(shards.flat());
+    return mergeGroups(await this.readPartitions(allGroupKeys(tz, date), dayGroupFromItem, stats));
   }
 
   /** The rollups of `dates` that exist, by date: one BatchGetItem. */
