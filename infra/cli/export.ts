@@ -5,6 +5,7 @@ import { writeFailuresCsv } from '../../shared/digest/csv.ts';
 import { chooseSource } from '../../shared/digest/source.ts';
 import { queryFailedInWindow } from '../../shared/source/gsi.ts';
 import { destroyClients } from '../../shared/aws/clients.ts';
+import { templatesOf } from '../../shared/summary/model/day-group.ts';
 import { dayWindow, previousDayOf } from '../../shared/time/report-day.ts';
 import type { Io } from './commands.ts';
 import { cliContext } from './context.ts';
@@ -30,8 +31,8 @@ export async function exportCommand(io: Io, opts: ExportFlags): Promise<number> 
     const choice = opts.source ? { source: opts.source, note: `--source ${opts.source}` } : await chooseSource({ ...ctx.deps, captureWaitMs: 0 }, window);
     let entries: Iterable<FailureEntry> | AsyncIterable<FailureEntry>;
     if (choice.source === 'summary') {
-      const groups = await ctx.deps.store.readGroups(window.tz, window.date);
-      entries = ctx.deps.store.streamDay(window.tz, window.date, { templates: new Map(groups.map((g) => [g.signature, g.template])) });
+      const [groups, infos] = await Promise.all([ctx.deps.store.readGroups(window.tz, window.date), ctx.deps.store.readGroupInfos(window.tz, window.date)]);
+      entries = ctx.deps.store.streamDay(window.tz, window.date, { templates: templatesOf(groups, infos.values()) });
     } else {
       entries = (await queryFailedInWindow(ctx.clients.dynamodb, ctx.config.executionTable, ctx.config.gsiName, window, Date.now())).entries;
     }

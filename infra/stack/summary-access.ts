@@ -38,12 +38,13 @@ export const SUMMARY_ACCESS = {
   /**
    * SummaryStore.putEntry (group-writes.ts: the entry's put and its group's
    * count in one transaction, then conditional updates of the group and the
-   * signature registry), putUnreadable and ensureCoverage, and
+   * signature registry, and the group info's put-if-absent), putUnreadable
+   * and ensureCoverage, and
    * EvidenceStore.advanceWatermark. It reads nothing of the table: a
    * cancelled transaction returns the stored entry.
    */
   streamConsumer: {
-    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'coverage', 'watermark'],
+    'dynamodb:PutItem': ['dayEntry', 'groupInfo', 'unreadable', 'coverage', 'watermark'],
     'dynamodb:UpdateItem': ['dayGroup', 'signature'],
   },
   /**
@@ -52,7 +53,7 @@ export const SUMMARY_ACCESS = {
    * records the stream no longer holds.
    */
   streamRecovery: {
-    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'watermark'],
+    'dynamodb:PutItem': ['dayEntry', 'groupInfo', 'unreadable', 'watermark'],
     'dynamodb:UpdateItem': ['dayState', 'dayGroup', 'signature'],
   },
   /** EvidenceStore.getSlots, putSlots and putRound. */
@@ -67,9 +68,10 @@ export const SUMMARY_ACCESS = {
    */
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
-    'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
-    /** SummaryStore.getSignatures (first seen of the signatures it shows) and getRollups (the week before). */
-    'dynamodb:BatchGetItem': ['signature', 'dayRollup'],
+    /** readGroupInfos among them: the day's templates, for the CSV. */
+    'dynamodb:Query': ['dayEntry', 'dayGroup', 'groupInfo', 'unreadable', 'watermark', 'heartbeatRound'],
+    /** SummaryStore.getSignatures (first seen of the signatures it shows), getGroupInfos (their text) and getRollups (the week before). */
+    'dynamodb:BatchGetItem': ['signature', 'groupInfo', 'dayRollup'],
     /** The send ledger's claim, and SummaryStore.putRollup: a finished day's rollup for the next week's digests. */
     'dynamodb:PutItem': ['sentMarker', 'dayRollup'],
     'dynamodb:UpdateItem': ['sentMarker'],
@@ -91,8 +93,9 @@ export const SUMMARY_ACCESS = {
  * reprocess has no role in the stack: it runs from the CLI with the
  * operator's credentials. What it needs on the summary table, for whoever
  * writes that operator's policy: BatchWriteItem on dayEntry (putEntries);
- * Query, PutItem and DeleteItem on dayGroup (rebuildGroups, all
- * conditional); UpdateItem on signature; GetItem and PutItem on dayState.
+ * Query, PutItem and DeleteItem on dayGroup and PutItem on groupInfo
+ * (rebuildGroups, all conditional); UpdateItem on signature; GetItem and
+ * PutItem on dayState.
  */
 
 /**

@@ -8,7 +8,8 @@ import { renderEmail, type AttachmentNote, type RenderedEmail } from './render.t
 import type { CsvAttachment } from './csv.ts';
 import { checkGroups, passOverDay, type DayPass } from './day-pass.ts';
 import { buildReport, dayEntries, type DigestReport } from './report.ts';
-import type { DayGroup } from '../summary/model/day-group.ts';
+import { templatesOf, type DayGroup } from '../summary/model/day-group.ts';
+import { withShownInfo } from './shown-info.ts';
 import { groupsKnownFor, readHistory } from './read-history.ts';
 import { rollupOf } from '../summary/model/day-rollup.ts';
 import { vouchableFromMs } from '../reprocess/vouch.ts';
@@ -100,15 +101,19 @@ interface ReadDay {
 /**
  * The summary's day: its groups as capture kept them, checked against its
  * entries, which are read once, as they stream, into the CSV. A day from
- * before groups were kept is counted from its entries alone.
+ * before groups were kept is counted from its entries alone. The CSV gives
+ * every failure its group's template, so the day's group info is read
+ * whole here (one Query); the samples the email shows are the body's own
+ * read (withShownInfo), which stays bounded by what it shows.
  */
 async function readSummaryDay(deps: DigestDeps, window: DayWindow): Promise<ReadDay> {
   const { tz, date } = window;
-  const [kept, known] = await Promise.all([deps.store.readGroups(tz, date), groupsKnownFor(deps.store, tz, date)]);
-  const templates = new Map(kept.map((g) => [g.signature, g.template]));
+  const [kept, known, infos] = await Promise.all([deps.store.readGroups(tz, date), groupsKnownFor(deps.store, tz, date), deps.store.readGroupInfos(tz, date)]);
+  const templates = templatesOf(kept, infos.values());
+  const withTemplate = (g: DayGroup): DayGroup => (g.template === '' && templates.has(g.signature) ? { ...g, template: templates.get(g.signature)! } : g);
   const pass = await passOverDay(deps.store.streamDay(tz, date, { templates }), csvBaseName(date), { tz });
   if (!known) return { groups: pass.tallied, pass };
-  const checked = checkGroups(kept, pass.tallied);
+  const checked = checkGroups(kept.map(withTemplate), pass.tallied);
   if (checked.disagreeing === 0) return { groups: checked.groups, pass };
   return { groups: checked.groups, pass, note: `The kept counts of ${checked.disagreeing} ${checked.disagreeing === 1 ? 'group differ' : 'groups differ'} from the day's entries (failures captured while this report was read?): the entries' counts are shown.` };
 }
@@ -121,11 +126,13 @@ async function readDigest(deps: DigestDeps, date: string, tz: string, forced?: '
   const [unreadableRecords, history] = await Promise.all([deps.store.listUnreadable(window.tz, window.date), readHistory(deps.store, window.tz, window.date, deps.clock())]);
   const chosen = await chooseSource({ ...deps, captureWaitMs: forced ? 0 : deps.captureWaitMs }, window);
   const choice: SourceChoice = forced ? { ...chosen, source: forced, note: describeCompleteness(chosen.completeness) } : chosen;
-  const built = (source: 'summary' | 'gsi', note: string, day: ReadDay, unreadable: number) => {
+  const built = async (source: 'summary' | 'gsi', note: string, day: ReadDay, unreadable: number) => {
     const sourceNote = day.note ? `${note} ${day.note}` : note;
     const statusVariants = source === 'gsi' ? null : day.pass.statusVariants;
     const report = buildReport({ window, source, sourceNote, completeness: choice.completeness, groups: day.groups, unreadable, statusVariants, history });
-    return { report, pass: day.pass };
+    // The index's groups are made from whole messages already; the summary's keep their text in group info items.
+    if (source === 'gsi') return { report, pass: day.pass };
+    return { report: await withShownInfo(report, (ids) => deps.store.getGroupInfos(window.tz, window.date, ids)), pass: day.pass };
   };
   const summary = async (note: string) => built('summary', note, await readSummaryDay(deps, window), unreadableRecords.length);
   if (choice.source === 'summary') return summary(choice.note);

@@ -44,7 +44,7 @@ export async function rebuildDay(deps: ReprocessDeps, date: string, tz: string):
     deps.clock(),
   );
   // After the entries: the groups are counted from what is stored, captured entries included.
-  await deps.store.rebuildGroups(window.tz, window.date, deps.clock());
+  await deps.store.rebuildGroups(window.tz, window.date, deps.clock(), read.entries);
   const done = { date: window.date, tz: window.tz, entries: read.entries.length, unreadable: read.unreadable.length };
   const early = tooEarlyToVouch(window, startedMs);
   if (early) return { ...done, complete: false, why: early };

@@ -128,3 +128,24 @@ export class RegistryCache {
     this.seen.set(id, { first: s?.first ?? Infinity, refreshedMs: nowMs });
   }
 }
+
+/**
+ * The group info items this process has written or found written: each is
+ * put only where absent, so once one is known no put of it can change it,
+ * and a warm container puts none.
+ */
+export class KnownInfoCache {
+  private readonly known: BoundedMap<string, true>;
+  constructor(limit = GROUP_CACHE_LIMIT) {
+    this.known = new BoundedMap(limit);
+  }
+
+  has(key: string): boolean {
+    return this.known.get(key) !== undefined;
+  }
+
+  /** After a put of it went through or found it there. */
+  learn(key: string): void {
+    this.known.set(key, true);
+  }
+}

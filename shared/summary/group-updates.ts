@@ -1,14 +1,17 @@
 import { expr, namesOf } from '../aws/expression.ts';
 import type { FailureEntry } from '../capture/entry.ts';
 import { DAY_ENTRY } from './model/day-entry.ts';
-import { DAY_GROUP, groupKeyOfEntry, groupSortKey } from './model/day-group.ts';
+import { DAY_GROUP, identityAttributes } from './model/day-group.ts';
+import { groupKeyOfEntry, groupSortKey } from './model/day-group-key.ts';
+import { groupInfoItem, type GroupInfo } from './model/group-info.ts';
 import { SIGNATURE_REGISTRY, signatureKey } from './model/signature-registry.ts';
 import { keyItem, SUMMARY_TABLE, type SummaryItem, type SummaryKey } from './model/table.ts';
 
 /**
  * The requests of the aggregate writes, as pure functions of what is
  * written: the transactions that keep a group's count with its entries, and
- * the conditional min/max updates that keep its first, last and sample.
+ * the conditional min/max updates that keep its first and last, and the
+ * put-if-absent of its info.
  * Every request names its attributes through the models (expr), so no
  * attribute is spelt twice.
  */
@@ -63,30 +66,40 @@ export function putReplacingEntry(item: SummaryItem, seenOrder: string | undefin
 }
 
 /**
- * Counts one entry into its group item, creating the item if need be. The
- * identity attributes are set every time (they are the key's own values);
- * first, last and the sample only where absent: the min/max updates that
- * follow keep them, and an item whose updates were lost to a crash is still
- * whole.
+ * Counts one entry into its group item, creating the item if need be. First,
+ * last and lpk only where absent: the min/max updates that follow keep them,
+ * and an item whose updates were lost to a crash is still whole. The
+ * identity attributes only where the key is hashed (identityAttributes):
+ * they are the key's own values, so setting them again changes nothing.
  */
-export function countInto(key: SummaryKey, entry: FailureEntry, sample: string, expiresAt: number): UpdateRequest {
-  const u = expr`ADD ${G.count} :one SET ${G.process} = :proc, ${G.signature} = :sig, ${G.template} = :tpl, ${G.source} = :src, ${G.firstTs} = if_not_exists(${G.firstTs}, :ts), ${G.lastTs} = if_not_exists(${G.lastTs}, :ts), ${G.latestPk} = if_not_exists(${G.latestPk}, :pk), ${G.sample} = if_not_exists(${G.sample}, :smp), ${TTL} = :exp`;
+export function countInto(key: SummaryKey, entry: FailureEntry, expiresAt: number): UpdateRequest {
+  const identity = Object.keys(identityAttributes(entry.process, entry.signature, entry.source)).length > 0;
+  const u = identity
+    ? expr`ADD ${G.count} :one SET ${G.process} = :proc, ${G.signature} = :sig, ${G.source} = :src, ${G.firstTs} = if_not_exists(${G.firstTs}, :ts), ${G.lastTs} = if_not_exists(${G.lastTs}, :ts), ${G.latestPk} = if_not_exists(${G.latestPk}, :pk), ${TTL} = :exp`
+    : expr`ADD ${G.count} :one SET ${G.firstTs} = if_not_exists(${G.firstTs}, :ts), ${G.lastTs} = if_not_exists(${G.lastTs}, :ts), ${G.latestPk} = if_not_exists(${G.latestPk}, :pk), ${TTL} = :exp`;
   return {
     Key: keyItem(key),
     UpdateExpression: u.expression,
     ExpressionAttributeNames: u.names,
     ExpressionAttributeValues: {
       ':one': 1,
-      ':proc': entry.process,
-      ':sig': entry.signature,
-      ':tpl': entry.template,
-      ':src': entry.source,
+      ...(identity ? { ':proc': entry.process, ':sig': entry.signature, ':src': entry.source } : {}),
       ':ts': entry.event_ts,
       ':pk': entry.pk,
-      ':smp': sample,
       ':exp': expiresAt,
     },
   };
+}
+
+/**
+ * The group's info, only where none is stored: its text is the first
+ * message seen of the group, and a redelivery or another container's
+ * first sighting leaves it as it is. Outside the transaction, where a
+ * refused condition is an answer rather than a cancelled count.
+ */
+export function putInfoIfAbsent(tz: string, day: string, info: GroupInfo, expiresAt: number): Omit<PutRequest, 'ReturnValuesOnConditionCheckFailure'> {
+  const c = expr`attribute_not_exists(${PK})`;
+  return { Item: groupInfoItem(tz, day, info, expiresAt), ConditionExpression: c.expression, ExpressionAttributeNames: c.names };
 }
 
 /** Takes one entry out of the group item it was counted in (a rewrite that changed its signature, source or process). */
@@ -97,19 +110,18 @@ export function countOutOf(key: SummaryKey): UpdateRequest {
 
 /**
  * The group's latest failure becomes this one if it is later (by time, then
- * pk, the order mergeGroup keeps). An equal (time, pk) is the same entry
- * rewritten, whose newer message replaces the sample. Only on an existing
- * item: these updates never create one that no transaction counted.
+ * pk, the order mergeGroup keeps). Only on an existing item: these updates
+ * never create one that no transaction counted.
  */
-export function raiseLast(key: SummaryKey, ts: number, pk: string, sample: string): UpdateRequest {
-  const u = expr`SET ${G.lastTs} = :ts, ${G.latestPk} = :pk, ${G.sample} = :smp`;
-  const c = expr`attribute_exists(${G.count}) AND (attribute_not_exists(${G.lastTs}) OR ${G.lastTs} < :ts OR (${G.lastTs} = :ts AND ${G.latestPk} <= :pk))`;
+export function raiseLast(key: SummaryKey, ts: number, pk: string): UpdateRequest {
+  const u = expr`SET ${G.lastTs} = :ts, ${G.latestPk} = :pk`;
+  const c = expr`attribute_exists(${G.count}) AND (attribute_not_exists(${G.lastTs}) OR ${G.lastTs} < :ts OR (${G.lastTs} = :ts AND ${G.latestPk} < :pk))`;
   return {
     Key: keyItem(key),
     UpdateExpression: u.expression,
     ConditionExpression: c.expression,
     ExpressionAttributeNames: namesOf(u, c),
-    ExpressionAttributeValues: { ':ts': ts, ':pk': pk, ':smp': sample },
+    ExpressionAttributeValues: { ':ts': ts, ':pk': pk },
   };
 }
 

@@ -2,12 +2,13 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { conditionHeld } from '../aws/conditional-put.ts';
 import { transactWrite, type TransactionItem } from '../aws/transact.ts';
 import type { FailureEntry } from '../capture/entry.ts';
-import { GroupBoundsCache, RegistryCache } from './group-cache.ts';
+import { GroupBoundsCache, KnownInfoCache, RegistryCache } from './group-cache.ts';
 import {
   countInto,
   countOutOf,
   groupKeyOf,
   lowerFirst,
+  putInfoIfAbsent,
   putNewEntry,
   putReplacingEntry,
   raiseLast,
@@ -17,6 +18,7 @@ import {
   type UpdateRequest,
 } from './group-updates.ts';
 import { DAY_ENTRY, dayEntryFromItem } from './model/day-entry.ts';
+import { groupInfoKey } from './model/group-info.ts';
 import { signatureIdentity } from './model/signature-registry.ts';
 import { keyItem, keyOf, type SummaryItem, type SummaryKey } from './model/table.ts';
 
@@ -29,7 +31,7 @@ export interface CapturedFailure {
   readonly item: SummaryItem;
   /** The record's sequenceOrder; undefined replaces whatever is stored, as reprocess does. */
   readonly order: string | undefined;
-  /** The head of the record's whole message, for the group's sample. */
+  /** The head of the record's whole message, for the group info's sample where the group has none yet. */
   readonly sample: string;
   readonly expiresAt: number;
   readonly nowMs: number;
@@ -57,10 +59,11 @@ const cacheKey = (k: SummaryKey) => `${k.pk}\u0000${k.sk}`;
  * another group (it moves the count from the old item to the new one), each
  * conditioned on the entry as it was seen: so a redelivered or concurrent
  * record can never count an entry twice, and a rebuild can check that no
- * count moved while it read (group-rebuild.ts). First, last and the sample
- * are kept by conditional min/max updates after the transaction, also on a
- * redelivery: they are idempotent, and a crash between the transaction and
- * them is healed by the record's retry.
+ * count moved while it read (group-rebuild.ts). First and last are kept by
+ * conditional min/max updates after the transaction, and the group's info
+ * by a put-if-absent, also on a redelivery: they are idempotent, and a crash
+ * between the transaction and them is healed by the record's retry. Any
+ * error of theirs fails the record, so Lambda retries it.
  */
 export class GroupWrites {
   constructor(
@@ -68,14 +71,15 @@ export class GroupWrites {
     private readonly tableName: string,
     private readonly bounds = new GroupBoundsCache(),
     private readonly registry = new RegistryCache(),
+    private readonly infos = new KnownInfoCache(),
   ) {}
 
   async capture(f: CapturedFailure): Promise<CaptureOutcome> {
     const group = groupKeyOf(f.entry, f.tz, f.day);
     for (let round = 0; round < ROUNDS; round++) {
-      const created = await transactWrite(this.doc, [this.put(putNewEntry(f.item)), this.update(countInto(group, f.entry, f.sample, f.expiresAt))]);
+      const created = await transactWrite(this.doc, [this.put(putNewEntry(f.item)), this.update(countInto(group, f.entry, f.expiresAt))]);
       if (created.done) {
-        await this.heal(f, group, false);
+        await this.heal(f, group);
         return 'written';
       }
       // DynamoDB returns the stored entry with the cancellation (ALL_OLD); read it if a stand-in does not.
@@ -84,11 +88,11 @@ export class GroupWrites {
       const storedOrder = typeof stored[SEQ] === 'string' ? stored[SEQ] : undefined;
       if (f.order !== undefined && storedOrder !== undefined && storedOrder >= f.order) {
         // The same record again: its transaction went through before, its min/max updates perhaps not.
-        if (storedOrder === f.order) await this.heal(f, group, false);
+        if (storedOrder === f.order) await this.heal(f, group);
         return 'superseded';
       }
       if (await this.replace(f, stored, storedOrder, group)) {
-        await this.heal(f, group, true);
+        await this.heal(f, group);
         return 'written';
       }
       // The entry changed since it was read: decide again on what is stored now.
@@ -108,30 +112,38 @@ export class GroupWrites {
     const put = putReplacingEntry(f.item, storedOrder);
     const was = groupKeyOf(dayEntryFromItem(stored), f.tz, f.day);
     if (was.pk === group.pk && was.sk === group.sk) return this.putIf(put);
-    const moved = await transactWrite(this.doc, [this.put(put), this.update(countOutOf(was)), this.update(countInto(group, f.entry, f.sample, f.expiresAt))]);
+    const moved = await transactWrite(this.doc, [this.put(put), this.update(countOutOf(was)), this.update(countInto(group, f.entry, f.expiresAt))]);
     return moved.done;
   }
 
   /**
-   * The min/max updates of the group item and the registry, each skipped
-   * where this process knows it cannot change anything (group-cache.ts). A
-   * rewrite of an entry always offers its sample: an equal (time, pk) is
-   * the same entry with a newer message.
+   * The min/max updates of the group item and the registry, and the put of
+   * the group's info, each skipped where this process knows it cannot
+   * change anything (group-cache.ts).
    */
-  private async heal(f: CapturedFailure, group: SummaryKey, rewrite: boolean): Promise<void> {
+  private async heal(f: CapturedFailure, group: SummaryKey): Promise<void> {
     const { event_ts: ts, pk } = f.entry;
     const id = cacheKey(group);
     const rid = signatureIdentity(f.entry);
+    const info = groupInfoKey(f.tz, f.day, f.entry);
     const sighting = { ...f.entry, ts };
     const jobs: Promise<void>[] = [];
-    if (rewrite || this.bounds.needsLast(id, ts, pk)) jobs.push(this.updateIf(raiseLast(group, ts, pk, f.sample)).then(() => this.bounds.learnLast(id, ts, pk)));
+    if (this.bounds.needsLast(id, ts, pk)) jobs.push(this.updateIf(raiseLast(group, ts, pk)).then(() => this.bounds.learnLast(id, ts, pk)));
     if (this.bounds.needsFirst(id, ts)) jobs.push(this.updateIf(lowerFirst(group, ts)).then(() => this.bounds.learnFirst(id, ts)));
+    if (!this.infos.has(cacheKey(info))) jobs.push(this.putInfo(f).then(() => this.infos.learn(cacheKey(info))));
     if (this.registry.needsFirst(rid, ts)) jobs.push(this.updateIf(registerFirstSeen(sighting, f.expiresAt)).then(() => this.registry.learnFirst(rid, ts)));
     if (this.registry.needsLast(rid, f.nowMs)) jobs.push(this.updateIf(registerLastSeen(sighting, f.expiresAt)).then(() => this.registry.learnLast(rid, f.nowMs)));
     // Every job runs to its end before an error propagates: a bound is learnt only from a write that was answered.
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /** True or false alike mean the info is stored: put now, or there already. */
+  private async putInfo(f: CapturedFailure): Promise<boolean> {
+    const { process, signature, template } = f.entry;
+    const request = putInfoIfAbsent(f.tz, f.day, { process, signature, template, sample: f.sample }, f.expiresAt);
+    return conditionHeld(this.doc.send(new PutCommand({ TableName: this.tableName, ...request })));
   }
 
   private put(request: PutRequest): TransactionItem {

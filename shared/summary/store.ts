@@ -12,7 +12,9 @@ import { putIf } from '../aws/conditional-put.ts';
 import { expr, setFields } from '../aws/expression.ts';
 import { COVERAGE, coverageFromItem, coverageItem, coverageKey, type CoverageOf } from './model/coverage.ts';
 import { allDayKeys, DAY_ENTRY, dayEntryFromItem, dayEntryItem, sequenceOrder, type TemplatesBySignature } from './model/day-entry.ts';
-import { allGroupKeys, dayGroupFromItem, mergeGroups, sampleOf, type DayGroup } from './model/day-group.ts';
+import { dayGroupFromItem, mergeGroups, sampleOf, type DayGroup } from './model/day-group.ts';
+import { readableGroupKeys } from './model/day-group-key.ts';
+import { groupInfoFromItem, groupInfoIdentity, groupInfoKey, groupInfoPartition, type GroupInfo, type GroupInfoId } from './model/group-info.ts';
 import { dayRollupFromItem, dayRollupItem, rollupKey, type DayRollup } from './model/day-rollup.ts';
 import { GroupRebuilder, type GroupRebuild } from './group-rebuild.ts';
 import { GroupWrites } from './group-writes.ts';
@@ -32,7 +34,7 @@ export interface EntryWrite {
   readonly capturedMs: number;
   /** The stream record's sequence number; reprocess, reading the GSI, has none. */
   readonly sequence?: string | undefined;
-  /** The whole message, whose head the group keeps as its sample: longer than the entry's own head. @default the entry's head */
+  /** The whole message, whose head the group's info keeps as its sample: longer than the entry's own head. @default the entry's head */
   readonly fullMessage?: string | undefined;
 }
 
@@ -143,9 +145,27 @@ export class SummaryStore {
     }
   }
 
-  /** The day's groups, their shards added up: what the digest's body is made of. */
+  /**
+   * The day's groups, their shards added up: counts, times, sources and
+   * latest pk. Template and sample are only those of items written before
+   * group info items (withInfo fills them in). Items of the older layout's
+   * shards are added in (readableGroupKeys).
+   */
   async readGroups(tz: string, date: string, stats?: ReadStats): Promise<DayGroup[]> {
-    return mergeGroups(await this.readPartitions(allGroupKeys(tz, date), dayGroupFromItem, stats));
+    return mergeGroups(await this.readPartitions(readableGroupKeys(tz, date), dayGroupFromItem, stats));
+  }
+
+  /** The info of the groups `ids` that have one, by groupInfoIdentity: one BatchGetItem per 100. */
+  async getGroupInfos(tz: string, date: string, ids: readonly GroupInfoId[]): Promise<Map<string, GroupInfo>> {
+    const keys = [...new Map(ids.map((id) => [groupInfoIdentity(id), keyItem(groupInfoKey(tz, date, id))])).values()];
+    const items = await batchGetAll(this.doc, this.tableName, keys);
+    return new Map(items.map((item) => groupInfoFromItem(item)).map((i) => [groupInfoIdentity(i), i]));
+  }
+
+  /** The info of every group of the day: one Query, for what needs every group's template (the CSV). */
+  async readGroupInfos(tz: string, date: string, stats?: ReadStats): Promise<Map<string, GroupInfo>> {
+    const infos = await this.readPartitions([groupInfoPartition(tz, date)], groupInfoFromItem, stats);
+    return new Map(infos.map((i) => [groupInfoIdentity(i), i]));
   }
 
   /** The rollups of `dates` that exist, by date: one BatchGetItem. */
@@ -164,10 +184,12 @@ export class SummaryStore {
   /**
    * Recounts a day's groups from its entries, exactly, while capture may run
    * (group-rebuild.ts): what reprocess does after writing a day's entries,
-   * and what repairs a day captured before groups were kept.
+   * and what repairs a day captured before groups were kept. `read` are the
+   * failures as the source gave them, whole messages and all, for the
+   * groups' info; a group none of them is of takes its stored entries' heads.
    */
-  async rebuildGroups(tz: string, date: string, nowMs: number): Promise<GroupRebuild> {
-    return new GroupRebuilder(this.doc, this.tableName).rebuildDay(tz, date, expiresAt(nowMs, this.retentionDays));
+  async rebuildGroups(tz: string, date: string, nowMs: number, read: readonly FailureEntry[] = []): Promise<GroupRebuild> {
+    return new GroupRebuilder(this.doc, this.tableName).rebuildDay(tz, date, expiresAt(nowMs, this.retentionDays), read);
   }
 
   /**

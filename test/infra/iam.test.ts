@@ -20,11 +20,11 @@ type RoleName = 'streamConsumer' | 'streamRecovery' | 'heartbeat' | 'digest' | '
  */
 const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
   streamConsumer: {
-    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'coverage', 'watermark'],
+    'dynamodb:PutItem': ['dayEntry', 'groupInfo', 'unreadable', 'coverage', 'watermark'],
     'dynamodb:UpdateItem': ['dayGroup', 'signature'],
   },
   streamRecovery: {
-    'dynamodb:PutItem': ['dayEntry', 'unreadable', 'watermark'],
+    'dynamodb:PutItem': ['dayEntry', 'groupInfo', 'unreadable', 'watermark'],
     'dynamodb:UpdateItem': ['dayState', 'dayGroup', 'signature'],
   },
   heartbeat: {
@@ -33,8 +33,8 @@ const EXPECTED: Record<RoleName, Record<string, SummaryKind[]>> = {
   },
   digest: {
     'dynamodb:GetItem': ['coverage', 'dayState', 'sentMarker'],
-    'dynamodb:Query': ['dayEntry', 'dayGroup', 'unreadable', 'watermark', 'heartbeatRound'],
-    'dynamodb:BatchGetItem': ['signature', 'dayRollup'],
+    'dynamodb:Query': ['dayEntry', 'dayGroup', 'groupInfo', 'unreadable', 'watermark', 'heartbeatRound'],
+    'dynamodb:BatchGetItem': ['signature', 'groupInfo', 'dayRollup'],
     'dynamodb:PutItem': ['sentMarker', 'dayRollup'],
     'dynamodb:UpdateItem': ['sentMarker'],
   },

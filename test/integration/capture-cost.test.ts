@@ -43,8 +43,8 @@ function meterWrites(client: DynamoDBClient): { take(): Record<string, number> }
 /**
  * What one captured failure costs in write units on the new path, measured:
  * the numbers of the cost table. A message of 900 characters, so the entry
- * (500-character head) and the group item (600-character sample) are as
- * large as capture makes them.
+ * and the group info (600-character sample) are as large as capture makes
+ * them; the group shard item holds counts and times only.
  */
 describe('write units of one captured failure, on DynamoDB Local', () => {
   let clients: Clients;
@@ -80,12 +80,17 @@ describe('write units of one captured failure, on DynamoDB Local', () => {
     await captureRecord(deps, later);
     const redelivered = meter.take();
     // DynamoDB Local reports one unit per transaction item where DynamoDB bills two: these are units as Local reports them.
-    // Cold: the transaction (entry + group), last (rewrites its own value), first (refused), the registry's first (new) and last (refused).
-    expect(cold).toEqual({ TransactWriteItems: 2, UpdateItem: 2, 'UpdateItem (refused)': 2 });
-    // Warm, a later failure of the same group item: the transaction and last; first and the registry are known.
+    // Cold: the transaction (entry + group), last and first (refused: the transaction set them), the group info (new), the registry's first (new) and last (refused).
+    expect(cold).toEqual({ TransactWriteItems: 2, PutItem: 1, UpdateItem: 1, 'UpdateItem (refused)': 3 });
+    // Warm, a later failure of the same group item: the transaction and last; first, the info and the registry are known.
     expect(warm).toEqual({ TransactWriteItems: 2, UpdateItem: 1 });
     // The same record again: the transaction is refused (the entry exists), and the cache skips every update.
     expect(redelivered).toEqual({ 'TransactWriteItems (refused)': 1 });
+    // Redelivered to a container that knows nothing: the bounds and the info are tried again and refused, the info left as it was;
+    // the registry's last seen moves to this failure, which the first container's hourly refresh had not written.
+    const other = { ...deps, store: new SummaryStore(metered.doc, config.summaryTable, config.retentionDays) };
+    await captureRecord(other, later);
+    expect(meter.take()).toEqual({ 'TransactWriteItems (refused)': 1, 'PutItem (refused)': 1, UpdateItem: 1, 'UpdateItem (refused)': 3 });
     destroyClients(metered);
   });
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destroyClients, type Clients } from '../../shared/aws/clients.ts';
@@ -9,8 +9,10 @@ import { captureRecord } from '../../shared/capture/capture.ts';
 import { EvidenceStore } from '../../shared/evidence/store.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { errorSignature } from '../../shared/signature/signature.ts';
-import { groupKey, groupSortKey, MAX_SAMPLE_CHARS } from '../../shared/summary/model/day-group.ts';
+import { MAX_SAMPLE_CHARS, sampleOf } from '../../shared/summary/model/day-group.ts';
+import { groupKeyOfEntry, groupSortKey } from '../../shared/summary/model/day-group-key.ts';
 import { shardOf } from '../../shared/summary/model/day-entry.ts';
+import { groupInfoKey, groupInfoPartition } from '../../shared/summary/model/group-info.ts';
 import { signatureIdentity } from '../../shared/summary/model/signature-registry.ts';
 import { summaryTableInput } from '../../shared/summary/model/table.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
@@ -48,8 +50,32 @@ describe('day group counts under at-least-once delivery, on DynamoDB Local', () 
   const expectExact = (date: string, total: number) => expectExactCounts(container(), TZ, date, total);
   const rawGroup = async (date: string, pk: string, ts: number, message: string) => {
     const { signature } = errorSignature(message);
-    const Key = { pk: groupKey(TZ, date, shardOf(pk, ts)), sk: groupSortKey(pk.split('#')[0]!, signature, 'execution-log') };
+    const Key = { pk: groupKeyOfEntry({ pk, event_ts: ts }, TZ, date), sk: groupSortKey(pk.split('#')[0]!, signature, 'execution-log') };
     return (await clients.doc.send(new GetCommand({ TableName: config.summaryTable, Key, ConsistentRead: true }))).Item;
+  };
+  const rawInfo = async (date: string, process: string, message: string) => {
+    const Key = groupInfoKey(TZ, date, { process, signature: errorSignature(message).signature });
+    return (await clients.doc.send(new GetCommand({ TableName: config.summaryTable, Key: { pk: Key.pk, sk: Key.sk }, ConsistentRead: true }))).Item;
+  };
+  const infoItems = async (date: string) =>
+    (
+      await clients.doc.send(
+        new QueryCommand({ TableName: config.summaryTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': groupInfoPartition(TZ, date) }, ConsistentRead: true }),
+      )
+    ).Items ?? [];
+
+  /** A client whose container dies right after each transaction is answered, while `on`. */
+  const crashingAfterTransactions = () => {
+    const state = { on: true, clients: testClients() };
+    state.clients.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (state.on && context.commandName === 'TransactWriteItemsCommand') throw new Error('the container died after the transaction');
+        return result;
+      },
+      { step: 'initialize', name: 'crashAfterTransaction' },
+    );
+    return state;
   };
 
   beforeAll(async () => {
@@ -83,11 +109,11 @@ describe('day group counts under at-least-once delivery, on DynamoDB Local', () 
     await expectExact(w.date, 24);
   });
 
-  it('heals first, last and the sample on the redelivery after a crash between the transaction and the min/max updates', async () => {
+  it('heals first and last on the redelivery after a crash between the transaction and the min/max updates', async () => {
     const w = freshDay();
     const [earlyTs, middleTs, lateTs] = [w.start_ms + 60_000, w.start_ms + 3_600_000, w.start_ms + 7_200_000];
     const shard = shardOf('etl#middle', middleTs);
-    // Three failures of one process and signature on one shard: one group item.
+    // Three failures of one process and signature on one entry shard: one group item.
     const onShard = (name: string, ts: number) => {
       for (let i = 0; ; i++) if (shardOf(`etl#${name}-${i}`, ts) === shard) return `etl#${name}-${i}`;
     };
@@ -99,31 +125,72 @@ describe('day group counts under at-least-once delivery, on DynamoDB Local', () 
     const early = rec(onShard('early', earlyTs), earlyTs, 5003);
 
     await captureRecord({ store: container(), tz: TZ, clock: () => w.end_ms }, middle);
-    const crashing = testClients();
-    let crash = true;
-    crashing.dynamodb.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (crash && context.commandName === 'TransactWriteItemsCommand') throw new Error('the container died after the transaction');
-        return result;
-      },
-      { step: 'initialize', name: 'crashAfterTransaction' },
-    );
+    const crash = crashingAfterTransactions();
+    const crashing = crash.clients;
     const deps = { store: container(crashing), tz: TZ, clock: () => w.end_ms };
     await expect(captureRecord(deps, late)).rejects.toThrow(/died/);
     await expect(captureRecord(deps, early)).rejects.toThrow(/died/);
     expect(await rawGroup(w.date, 'etl#middle', middleTs, message)).toMatchObject({ n: 3, first: middleTs, last: middleTs, lpk: 'etl#middle' });
 
     // Lambda retries the records, here on the same warm container: its cache learnt nothing from the crash.
-    crash = false;
+    crash.on = false;
     expect(await captureRecord(deps, late)).toBe('superseded');
     expect(await captureRecord(deps, early)).toBe('superseded');
     const healed = await rawGroup(w.date, 'etl#middle', middleTs, message);
     expect(healed).toMatchObject({ n: 3, first: earlyTs, last: lateTs, lpk: late.dynamodb!.Keys!['pk']!.S });
-    // From the whole message in the stream image, longer than the entry's 500-character head.
-    expect(String(healed?.['smp'])).toHaveLength(MAX_SAMPLE_CHARS);
+    // Counts and times only: the text is the group info's.
+    expect(Object.keys(healed!).sort()).toEqual(['expires_at', 'first', 'last', 'lpk', 'n', 'pk', 'sk']);
     await expectExact(w.date, 3);
     destroyClients(crashing);
+  });
+
+  it('puts a group\'s info once: a crash before it is healed by the retry, a redelivery or a later failure leaves it as it was', async () => {
+    const w = freshDay();
+    const ts = w.start_ms + 60_000;
+    const message = `TimeoutError: upstream took 30000 ms\n${'    at call (upstream.js:1:1)\n'.repeat(40)}`;
+    const first = failedWriteRecord({ pk: 'infos#run-1', ts, sequence: 8001, message });
+    const later = failedWriteRecord({ pk: 'infos#run-2', ts: ts + 1, sequence: 8002, message: 'TimeoutError: upstream took 12 ms' });
+    expect(errorSignature(later.dynamodb!.NewImage!['message']!.S!).signature).toBe(errorSignature(message).signature);
+
+    const crash = crashingAfterTransactions();
+    const crashing = crash.clients;
+    const deps = { store: container(crashing), tz: TZ, clock: () => w.end_ms };
+    await expect(captureRecord(deps, first)).rejects.toThrow(/died/);
+    expect(await infoItems(w.date)).toEqual([]);
+    crash.on = false;
+    expect(await captureRecord(deps, first)).toBe('superseded');
+    const info = await rawInfo(w.date, 'infos', message);
+    // From the whole message in the stream image, longer than the entry's head.
+    expect(info).toMatchObject({ tpl: errorSignature(message).template, smp: sampleOf(message) });
+    expect(String(info?.['smp'])).toHaveLength(MAX_SAMPLE_CHARS);
+
+    // Redelivered to another container, and a later failure of the group: the first message stays.
+    await captureRecord({ store: container(), tz: TZ, clock: () => w.end_ms }, first);
+    await captureRecord({ store: container(), tz: TZ, clock: () => w.end_ms }, later);
+    expect(await infoItems(w.date)).toEqual([info]);
+    await expectExact(w.date, 2);
+    destroyClients(crashing);
+  });
+
+  it('fails the record when its group info cannot be written, and writes it on the retry', async () => {
+    const w = freshDay();
+    const faulty = testClients();
+    let refuse = true;
+    faulty.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (refuse && context.commandName === 'PutItemCommand') throw new Error('the group info could not be written');
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseInfo' },
+    );
+    const deps = { store: container(faulty), tz: TZ, clock: () => w.end_ms };
+    const [record] = batch(w, 1);
+    await expect(captureRecord(deps, record!)).rejects.toThrow(/could not be written/);
+    refuse = false;
+    expect(await captureRecord(deps, record!)).toBe('superseded');
+    expect(await infoItems(w.date)).toHaveLength(1);
+    await expectExact(w.date, 1);
+    destroyClients(faulty);
   });
 
   it('moves the count exactly when a MODIFY rewrites the message into another group, in either order and redelivered', async () => {
@@ -135,7 +202,8 @@ describe('day group counts under at-least-once delivery, on DynamoDB Local', () 
     const deps = { store: container(), tz: TZ, clock: () => w.end_ms };
     for (const r of [insert, other, modify, insert, modify, other]) await captureRecord(deps, r);
     expect(await rawGroup(w.date, 'billing#run-7', ts, 'disk full on /dev/sda1')).toMatchObject({ n: 0 });
-    expect(await rawGroup(w.date, 'billing#run-7', ts, 'KeyError: customer_id')).toMatchObject({ n: 1, smp: 'KeyError: customer_id' });
+    expect(await rawGroup(w.date, 'billing#run-7', ts, 'KeyError: customer_id')).toMatchObject({ n: 1 });
+    expect(await rawInfo(w.date, 'billing', 'KeyError: customer_id')).toMatchObject({ smp: 'KeyError: customer_id', tpl: 'KeyError: customer_id' });
     await expectExact(w.date, 2);
 
     // The newer record first (a parallel batch, another container): the older one is superseded and moves nothing.

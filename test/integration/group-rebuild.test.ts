@@ -9,7 +9,7 @@ import { rebuildDay } from '../../shared/reprocess/reprocess.ts';
 import { vouchableFromMs } from '../../shared/reprocess/vouch.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { DAY_ENTRY, shardOf } from '../../shared/summary/model/day-entry.ts';
-import { groupKey } from '../../shared/summary/model/day-group.ts';
+import { entryShardsOf, groupKey, groupShardOf } from '../../shared/summary/model/day-group-key.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
 import type { DayWindow } from '../../shared/time/report-day.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
@@ -64,7 +64,7 @@ describe('reprocess rebuilds day groups exactly, on DynamoDB Local', () => {
     await store.putEntries(entries.map((entry) => ({ entry, day: w.date })), TZ, w.end_ms);
     // And a count gone wrong: an item of a group with no entry, and one left at -1 by a move.
     await clients.doc.send(new PutCommand({ TableName: config.summaryTable, Item: { pk: groupKey(TZ, w.date, 3), sk: 'f'.repeat(16) + '#0:#ghost', proc: 'ghost', sig: 'f'.repeat(16), n: 5, src: '', first: 1, last: 1 } }));
-    await clients.doc.send(new PutCommand({ TableName: config.summaryTable, Item: { pk: groupKey(TZ, w.date, 4), sk: '0'.repeat(16) + '#0:#moved', n: -1 } }));
+    await clients.doc.send(new PutCommand({ TableName: config.summaryTable, Item: { pk: groupKey(TZ, w.date, 2), sk: '0'.repeat(16) + '#0:#moved', n: -1 } }));
     expect(await store.readGroups(TZ, w.date)).toHaveLength(1);
     const rebuilt = await store.rebuildGroups(TZ, w.date, w.end_ms);
     expect(rebuilt.deleted).toBe(2);
@@ -72,6 +72,9 @@ describe('reprocess rebuilds day groups exactly, on DynamoDB Local', () => {
     const legacy0 = (await store.readGroups(TZ, w.date)).find((g) => g.process === 'legacy-0')!;
     const mine = entries.filter((e) => e.process === 'legacy-0');
     expect(legacy0).toMatchObject({ count: mine.length, first_ts: mine[0]!.event_ts, last_ts: mine.at(-1)!.event_ts, latest_pk: mine.at(-1)!.pk });
+    // Each group found gets its info, from its entries' heads: the ghost, with no entry, gets none.
+    const infos = await store.readGroupInfos(TZ, w.date);
+    expect([...infos.values()].map((i) => [i.process, i.sample]).sort()).toEqual([0, 1, 2].map((k) => [`legacy-${k}`, MESSAGES[k]!]));
   });
 
   it('gives a day reprocess rebuilds from the index the counts capture gave it', async () => {
@@ -91,21 +94,23 @@ describe('reprocess rebuilds day groups exactly, on DynamoDB Local', () => {
     expect(await sortedGroups(store, TZ, w.date)).toEqual(byCapture);
   });
 
-  it('loses no count to a capture that lands between its reads and its writes', async () => {
+  // A group shard counts two entry shards, read one after the other: a capture may land in either, before or after it is read.
+  it.each([0, 1])('loses no count to a capture that lands between its reads and its writes, in entry shard %i of the group shard', async (which) => {
     const w = freshDay();
-    await captureAll(w, records(w, 12, 500));
-    const target = records(w, 12, 500)[0]!;
-    const shard = shardOf(target.dynamodb!.Keys!['pk']!.S!, w.start_ms);
-    // A new failure of the same process and signature, on the same shard: its transaction bumps the very `n` the rebuild read.
+    await captureAll(w, records(w, 12, 500 + which * 100));
+    const target = records(w, 12, 500 + which * 100)[0]!;
+    const pair = entryShardsOf(groupShardOf(shardOf(target.dynamodb!.Keys!['pk']!.S!, w.start_ms)));
+    // A new failure of the same process and signature, in the same group shard: its transaction bumps the very `n` the rebuild read.
     let i = 0;
     const ts = w.start_ms + 3_600_000;
-    while (shardOf(`job-0#late-${i}`, ts) !== shard) i++;
-    const late = failedWriteRecord({ pk: `job-0#late-${i}`, ts, sequence: 900, message: MESSAGES[0]! });
+    while (shardOf(`job-0#late-${i}`, ts) !== pair[which]) i++;
+    const late = failedWriteRecord({ pk: `job-0#late-${i}`, ts, sequence: 900 + which, message: MESSAGES[0]! });
     const rebuilding = testClients();
+    // Right after the first entry shard of the pair is read: the late entry is missed there, or seen in the second.
     afterRequest(
       rebuilding.dynamodb,
       'captureMeanwhile',
-      (command, input) => command === 'QueryCommand' && JSON.stringify(input['ExpressionAttributeValues']).includes(`${DAY_ENTRY.prefix}${TZ}#${w.date}#0${shard}`),
+      (command, input) => command === 'QueryCommand' && JSON.stringify(input['ExpressionAttributeValues']).includes(`${DAY_ENTRY.prefix}${TZ}#${w.date}#0${pair[0]}`),
       () => captureAll(w, [late]),
     );
     const rebuilt = await new SummaryStore(rebuilding.doc, config.summaryTable, config.retentionDays).rebuildGroups(TZ, w.date, w.end_ms);

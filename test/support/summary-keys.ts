@@ -1,7 +1,8 @@
 import { heartbeatRoundKey, heartbeatSlotsKey, watermarkKey } from '../../shared/summary/model/capture-evidence.ts';
 import { coverageKey } from '../../shared/summary/model/coverage.ts';
 import { allDayKeys } from '../../shared/summary/model/day-entry.ts';
-import { allGroupKeys } from '../../shared/summary/model/day-group.ts';
+import { allGroupKeys } from '../../shared/summary/model/day-group-key.ts';
+import { groupInfoPartition } from '../../shared/summary/model/group-info.ts';
 import { rollupKey } from '../../shared/summary/model/day-rollup.ts';
 import { dayStateKey } from '../../shared/summary/model/day-state.ts';
 import type { SummaryKind } from '../../shared/summary/model/kinds.ts';
@@ -26,6 +27,7 @@ const LONG_S3_KEY = `backups/${'x'.repeat(3000)}.tar`;
 export const SAMPLE_PARTITION_KEYS: Record<SummaryKind, readonly string[]> = {
   dayEntry: ZONES.flatMap((tz) => allDayKeys(tz, DAY)),
   dayGroup: ZONES.flatMap((tz) => allGroupKeys(tz, DAY)),
+  groupInfo: ZONES.map((tz) => groupInfoPartition(tz, DAY)),
   dayRollup: ZONES.map((tz) => rollupKey(tz, DAY).pk),
   // A process name with a `#`, and one long enough that the key builder hashes it.
   signature: ['nightly-export', 'etl#stage-2', 'p'.repeat(3000)].map((process) => signatureKey({ process, signature: '0123456789abcdef' }).pk),

@@ -1,22 +1,25 @@
 import type { FailureEntry } from '../../capture/entry.ts';
 import { truncate } from '../../text.ts';
-import { DAY_SHARDS, shardOf } from './day-entry.ts';
-import { boundedKey, MAX_SORT_KEY_BYTES } from './key-limits.ts';
+import { DAY_GROUP_PREFIX, groupSortKey, keyHolds, parseGroupSortKey } from './day-group-key.ts';
+import type { GroupInfo } from './group-info.ts';
 import { SUMMARY_TABLE, type SummaryItem } from './table.ts';
 
 /**
  * Day groups: the aggregate of one (process, signature) over one report day,
  * kept as failures are captured, so the digest's body reads one small item
  * per group and shard however many failures the day has. A group's failures
- * are spread over the same DAY_SHARDS as their entries (the shard of the
- * entry's identity), so a storm of one error is DAY_SHARDS items in as many
- * partitions, not one hot item. The digest adds the shards up.
+ * are spread over GROUP_SHARDS items (day-group-key.ts), so a storm of one
+ * error is not one hot item. The digest adds the shards up. What does not
+ * change with the count (template, sample) is one group info item per day
+ * (group-info.ts), read only for the groups the digest shows.
  */
 export const DAY_GROUP = {
-  prefix: 'GRP#',
+  prefix: DAY_GROUP_PREFIX,
   attributes: {
+    /** Process, signature and source are kept only where the sort key holds a hash of them. */
     process: 'proc',
     signature: 'sig',
+    /** Only on items written before group info items: read, never written. */
     template: 'tpl',
     /** The number of distinct entries counted here: only ever changed in the same transaction as an entry. */
     count: 'n',
@@ -24,16 +27,17 @@ export const DAY_GROUP = {
     source: 'src',
     firstTs: 'first',
     lastTs: 'last',
-    /** The pk and message head of the failure at `last`. */
+    /** The pk of the failure at `last`. */
     latestPk: 'lpk',
+    /** Only on items written before group info items: read, never written. */
     sample: 'smp',
   },
 } as const;
 
 /**
- * The sample kept with a group: the head of its latest message. Long enough
- * to show the error line of most traces; short enough that the item stays
- * under 1 KB, which is what every write to it costs.
+ * The sample kept with a group: the head of its first message. Long enough
+ * to show the error line of most traces; short enough that the group's info
+ * item stays near 1 KB, which is what writing it costs.
  */
 export const MAX_SAMPLE_CHARS = 600;
 
@@ -41,39 +45,22 @@ export const MAX_SAMPLE_CHARS = 600;
 export interface DayGroup {
   readonly process: string;
   readonly signature: string;
+  /** Empty until the group info is read (withInfo), and where none was kept. */
   readonly template: string;
   readonly count: number;
   readonly first_ts: number;
   readonly last_ts: number;
   readonly latest_pk: string;
-  /** The head of the latest failure's message (MAX_SAMPLE_CHARS). */
+  /**
+   * The head of a message of the group (MAX_SAMPLE_CHARS): its group info's,
+   * or the latest one's where groups are made from entries. Empty until the
+   * group info is read (withInfo), and where none was kept.
+   */
   readonly sample: string;
   /** Sorted. */
   readonly sources: readonly string[];
   /** The group's failures by source: they add up to `count`. */
   readonly source_counts: Readonly<Record<string, number>>;
-}
-
-export function groupKey(tz: string, date: string, shard: number): string {
-  return `${DAY_GROUP.prefix}${tz}#${date}#${String(shard).padStart(2, '0')}`;
-}
-
-export function allGroupKeys(tz: string, date: string, shards = DAY_SHARDS): string[] {
-  return Array.from({ length: shards }, (_, i) => groupKey(tz, date, i));
-}
-
-/** The group's partition for one entry: the entry's own shard. */
-export function groupKeyOfEntry(entry: Pick<FailureEntry, 'pk' | 'event_ts'>, tz: string, date: string): string {
-  return groupKey(tz, date, shardOf(entry.pk, entry.event_ts));
-}
-
-/**
- * The signature is fixed-width and comes first, and the source's length is
- * written before it, so no `#` in a source or process name can make two
- * groups one key.
- */
-export function groupSortKey(process: string, signature: string, source: string): string {
-  return boundedKey(`${signature}#`, `${source.length}:${source}#${process}`, MAX_SORT_KEY_BYTES);
 }
 
 export function sampleOf(message: string): string {
@@ -85,14 +72,19 @@ export function groupIdentity(g: Pick<DayGroup, 'process' | 'signature'>): strin
   return `${g.process}\u0000${g.signature}`;
 }
 
-/** One shard's item as a partial group. Pure. */
+/**
+ * One shard's item as a partial group, its identity read back from the sort
+ * key unless the item carries it. Template and sample are those of an item
+ * written before group info items, else empty. Pure.
+ */
 export function dayGroupFromItem(item: SummaryItem): DayGroup {
   const a = DAY_GROUP.attributes;
-  const source = String(item[a.source] ?? '');
+  const parsed = parseGroupSortKey(String(item[SUMMARY_TABLE.sortKey]));
+  const source = String(item[a.source] ?? parsed?.source ?? '');
   const count = Number(item[a.count] ?? 0);
   return {
-    process: String(item[a.process]),
-    signature: String(item[a.signature]),
+    process: String(item[a.process] ?? parsed?.process ?? ''),
+    signature: String(item[a.signature] ?? parsed?.signature ?? ''),
     template: String(item[a.template] ?? ''),
     count,
     first_ts: Number(item[a.firstTs]),
@@ -102,6 +94,19 @@ export function dayGroupFromItem(item: SummaryItem): DayGroup {
     sources: [source],
     source_counts: Object.fromEntries([[source, count]]),
   };
+}
+
+/** Each signature's template, for entries, which keep none: its group info's, else what a shard item of the older layout kept. Pure. */
+export function templatesOf(groups: readonly DayGroup[], infos: Iterable<GroupInfo>): Map<string, string> {
+  const out = new Map(groups.filter((g) => g.template !== '').map((g) => [g.signature, g.template]));
+  for (const i of infos) if (i.template !== '') out.set(i.signature, i.template);
+  return out;
+}
+
+/** The group with its info's template and sample; what it had where the info has none. Pure. */
+export function withInfo<G extends DayGroup>(group: G, info: GroupInfo | undefined): G {
+  if (!info) return group;
+  return { ...group, template: info.template || group.template, sample: info.sample || group.sample };
 }
 
 // Through a Map: a source named `__proto__` is a writer's text, not an object's prototype.
@@ -122,7 +127,7 @@ export function mergeGroup(a: DayGroup, b: DayGroup): DayGroup {
     first_ts: Math.min(a.first_ts, b.first_ts),
     last_ts: later.last_ts,
     latest_pk: later.latest_pk,
-    sample: later.sample,
+    sample: later.sample || (later === a ? b : a).sample,
     sources: [...new Set([...a.sources, ...b.sources])].sort(),
     source_counts: addCounts(a.source_counts, b.source_counts),
   };
@@ -168,22 +173,28 @@ export function groupsOfEntries(entries: Iterable<FailureEntry>): DayGroup[] {
   return [...out.values()];
 }
 
-/** One shard's item of a group of one source, as a rebuild writes it whole. Pure. */
+/**
+ * The identity attributes of a group shard item: none where its sort key
+ * reads back as them, which is every key not hashed. Pure.
+ */
+export function identityAttributes(process: string, signature: string, source: string): SummaryItem {
+  const a = DAY_GROUP.attributes;
+  if (keyHolds(parseGroupSortKey(groupSortKey(process, signature, source)), process, signature, source)) return {};
+  return { [a.process]: process, [a.signature]: signature, [a.source]: source };
+}
+
+/** One shard's item of a group of one source, as a rebuild writes it whole: counts and times, no text. Pure. */
 export function dayGroupItem(pk: string, group: DayGroup, expiresAt: number): SummaryItem {
   const a = DAY_GROUP.attributes;
   const source = group.sources[0] ?? '';
   return {
     [SUMMARY_TABLE.partitionKey]: pk,
     [SUMMARY_TABLE.sortKey]: groupSortKey(group.process, group.signature, source),
-    [a.process]: group.process,
-    [a.signature]: group.signature,
-    [a.template]: group.template,
+    ...identityAttributes(group.process, group.signature, source),
     [a.count]: group.count,
-    [a.source]: source,
     [a.firstTs]: group.first_ts,
     [a.lastTs]: group.last_ts,
     [a.latestPk]: group.latest_pk,
-    [a.sample]: group.sample,
     [SUMMARY_TABLE.ttlAttribute]: expiresAt,
   };
 }

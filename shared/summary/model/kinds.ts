@@ -4,6 +4,7 @@ import { DAY_ENTRY } from './day-entry.ts';
 import { DAY_GROUP } from './day-group.ts';
 import { DAY_ROLLUP } from './day-rollup.ts';
 import { DAY_STATE } from './day-state.ts';
+import { GROUP_INFO } from './group-info.ts';
 import { SENT_MARKER } from './sent-marker.ts';
 import { SIGNATURE_REGISTRY } from './signature-registry.ts';
 import { UNREADABLE } from './unreadable.ts';
@@ -18,6 +19,7 @@ import { UPLOAD_START } from './upload-starts.ts';
 export const SUMMARY_KINDS = {
   dayEntry: DAY_ENTRY.prefix,
   dayGroup: DAY_GROUP.prefix,
+  groupInfo: GROUP_INFO.prefix,
   dayRollup: DAY_ROLLUP.prefix,
   signature: SIGNATURE_REGISTRY.prefix,
   unreadable: UNREADABLE.prefix,
