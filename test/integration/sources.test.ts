@@ -27,10 +27,11 @@ const DATE = '2026-11-20';
 const comparable = (r: DigestReport) => ({
   count: r.count,
   by_source: r.by_source,
-  // Not the sample: the index holds each whole message, the summary what capture kept of it.
+  // Not the sample nor its error line: the index gives each group its latest message, the summary the first one seen
+  // (its group info), and only for the groups the email shows.
   // By identity: their order also weighs new and back marks, which depend on what each table knows of the week before.
   groups: r.groups
-    .map((g) => [g.process, g.signature, g.template, g.count, g.first_ts, g.last_ts, g.latest_pk, g.error_line, g.source_counts] as const)
+    .map((g) => [g.process, g.signature, g.template, g.count, g.first_ts, g.last_ts, g.latest_pk, g.source_counts] as const)
     .sort((a, b) => (`${a[0]}\u0000${a[1]}` < `${b[0]}\u0000${b[1]}` ? -1 : 1)),
 });
 
