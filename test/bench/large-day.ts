@@ -1,11 +1,13 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Clients } from '../../shared/aws/clients.ts';
 import { batchPutAll } from '../../shared/aws/batch-write.ts';
-import { dayOfEntry, readExecutionItem } from '../../shared/capture/entry.ts';
+import { readExecutionItem, type FailureEntry } from '../../shared/capture/entry.ts';
 import type { DigestConfig } from '../../shared/settings/components.ts';
 import { dayEntryItem } from '../../shared/summary/model/day-entry.ts';
 import { expiresAt, type SummaryItem } from '../../shared/summary/model/table.ts';
 import { SummaryStore } from '../../shared/summary/store.ts';
+import { dayWindow } from '../../shared/time/report-day.ts';
+import { mulberry32 } from '../../infra/local/demo-data.ts';
 import { ensureLocalTables } from '../../infra/local/tables.ts';
 import { benchFailures } from './data.ts';
 
@@ -45,24 +47,46 @@ export class LargeDayMismatchError extends Error {
   }
 }
 
+/**
+ * Distinct failures the day is drawn from: each is made and read once, as
+ * capture reads it (the signature of a 4 KB trace is the costly part), and
+ * the day repeats them under new run ids and times. Enough for the day's
+ * mix of processes and errors, bursts included, and far more than its groups.
+ */
+const POOL = 20_000;
+/** How far a repeated failure's time moves from the drawn one, either way. */
+const JITTER_MS = 30 * 60_000;
+
 /** The summary's entry items of a day's failures, as capture would write them, made as they are asked for. */
 function* entryItems(o: LargeDayOptions, capturedMs: number): Generator<SummaryItem> {
   const tz = o.config.reportTz;
+  const window = dayWindow(o.date, tz);
   const expires = expiresAt(capturedMs, o.config.retentionDays);
-  for (const item of benchFailures({ date: o.date, tz, failures: o.failures, failedShare: 1, successesWritten: 0 })) {
+  const pool: FailureEntry[] = [];
+  for (const item of benchFailures({ date: o.date, tz, failures: Math.min(POOL, o.failures), failedShare: 1, successesWritten: 0, seed: o.failures })) {
     const read = readExecutionItem(marshall(item, { removeUndefinedValues: true }), capturedMs);
     if (read.kind !== 'failure') throw new LargeDayMismatchError(o.date, `${item.pk} read as ${read.kind}`);
-    const day = dayOfEntry(read.entry, tz);
-    if (day !== o.date) throw new LargeDayMismatchError(o.date, `${item.pk} falls on ${day}`);
-    yield dayEntryItem(read.entry, tz, day, expires);
+    pool.push(read.entry);
+  }
+  const rng = mulberry32(o.failures + 1);
+  const tag = o.date.replaceAll('-', '');
+  for (let i = 0; i < o.failures; i++) {
+    const drawn = pool[i % pool.length]!;
+    const moved = drawn.event_ts + Math.floor((rng() * 2 - 1) * JITTER_MS);
+    const entry: FailureEntry = {
+      ...drawn,
+      pk: `${drawn.process}#run-${tag}-${String(i).padStart(7, '0')}`,
+      event_ts: Math.min(window.end_ms - 1, Math.max(window.start_ms, moved)),
+    };
+    yield dayEntryItem(entry, tz, o.date, expires);
   }
 }
 
 /**
  * A report day of any size written straight into the summary, fast and in
  * bounded memory: the execution-log items the benchmark makes, read by
- * capture's own reader and written as its day entries, a few thousand at a
- * time; then the groups counted by the product's own rebuild, and the day
+ * capture's own reader and written as its day entries (POOL distinct ones,
+ * repeated), a few thousand at a time; then the groups counted by the product's own rebuild, and the day
  * marked covered and rebuilt as reprocess leaves it, so the digest reads it
  * from the summary. Nothing goes through the execution log or its stream.
  */
