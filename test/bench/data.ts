@@ -98,11 +98,18 @@ export interface BenchDay {
 const BURST_SHARE = 0.2;
 const BURSTS = 3;
 
-/**
- * One report day. Failures follow a Zipf law over the processes (a few fail
- * a lot, most rarely) plus three bursts; successes are spread evenly.
- */
-export function benchDay(o: BenchDayOptions): BenchDay {
+/** What a day's runs are drawn from: its window, random stream, processes and item maker, shared by the failures and the successes. */
+interface DayDraw {
+  readonly window: ReturnType<typeof dayWindow>;
+  readonly rng: () => number;
+  readonly procs: readonly string[];
+  readonly item: (proc: string, ts: number, failed: boolean) => ExecutionItem;
+  readonly burstFailures: number;
+  /** The day's failures, made one at a time as they are asked for: three bursts, then a Zipf law over the processes. */
+  readonly failures: () => Generator<ExecutionItem>;
+}
+
+function drawDay(o: BenchDayOptions): DayDraw {
   const window = dayWindow(o.date, o.tz);
   const span = window.end_ms - window.start_ms;
   const rng = mulberry32(o.seed ?? o.failures);
@@ -131,21 +138,41 @@ export function benchDay(o: BenchDayOptions): BenchDay {
       input_summary: `${Math.floor(rng() * 250_000)} rows, ${Math.floor(rng() * 2048)} MiB from s3://acme-${proc}/in/${o.date}/part-${Math.floor(rng() * 64)}`,
     };
   };
-
-  const failed: ExecutionItem[] = [];
   const burstFailures = Math.round(o.failures * BURST_SHARE);
-  for (let b = 0; b < BURSTS; b++) {
-    const proc = procs[Math.floor(rng() * 20)]!;
-    const length = (20 + rng() * 25) * 60_000;
-    const start = window.start_ms + rng() * (span - length);
-    const n = Math.floor(burstFailures / BURSTS) + (b < burstFailures % BURSTS ? 1 : 0);
-    for (let i = 0; i < n; i++) {
-      const ts = Math.min(window.end_ms - 1, Math.floor(start + (i / n) * length + rng() * 1000));
-      failed.push(item(proc, ts, true));
+  function* failures(): Generator<ExecutionItem> {
+    let made = 0;
+    for (let b = 0; b < BURSTS; b++) {
+      const proc = procs[Math.floor(rng() * 20)]!;
+      const length = (20 + rng() * 25) * 60_000;
+      const start = window.start_ms + rng() * (span - length);
+      const n = Math.floor(burstFailures / BURSTS) + (b < burstFailures % BURSTS ? 1 : 0);
+      for (let i = 0; i < n; i++) {
+        const ts = Math.min(window.end_ms - 1, Math.floor(start + (i / n) * length + rng() * 1000));
+        made += 1;
+        yield item(proc, ts, true);
+      }
     }
+    for (; made < o.failures; made++) yield item(weighted(), Math.floor(window.start_ms + rng() * span), true);
   }
-  while (failed.length < o.failures) failed.push(item(weighted(), Math.floor(window.start_ms + rng() * span), true));
+  return { window, rng, procs, item, burstFailures, failures };
+}
 
+/**
+ * A day's failures one at a time, for days too large to hold: the same
+ * items, in the same order, as `benchDay(o).failed`.
+ */
+export function benchFailures(o: BenchDayOptions): Generator<ExecutionItem> {
+  return drawDay(o).failures();
+}
+
+/**
+ * One report day. Failures follow a Zipf law over the processes (a few fail
+ * a lot, most rarely) plus three bursts; successes are spread evenly.
+ */
+export function benchDay(o: BenchDayOptions): BenchDay {
+  const { window, rng, procs, item, burstFailures, failures } = drawDay(o);
+  const span = window.end_ms - window.start_ms;
+  const failed = [...failures()];
   const realRuns = Math.round(o.failures / o.failedShare);
   const realSuccesses = realRuns - o.failures;
   const successes: ExecutionItem[] = [];

@@ -27,6 +27,41 @@ export interface E2eOutput {
   readonly count?: number;
   readonly groups?: number;
   readonly email_bytes?: number;
+  /** The CSV of every failure: its size as made, and whether it went with the email (else it was archived). */
+  readonly csv_bytes?: number;
+  readonly csv_rows?: number;
+  readonly csv_gzipped?: boolean;
+  readonly attached?: boolean;
+  /** Highest process.memoryUsage() seen while the digest ran, sampled: what held the peak, heap or buffers. */
+  readonly sampled?: MemorySample;
+}
+
+export interface MemorySample {
+  readonly rss_mb: number;
+  readonly heap_used_mb: number;
+  /** Buffers and typed arrays, outside the V8 heap. */
+  readonly array_buffers_mb: number;
+}
+
+const MB = 1024 * 1024;
+
+/** The peak of each part of memory, sampled every few milliseconds while `run` runs. */
+async function sampled<T>(run: () => Promise<T>): Promise<{ value: T; peak: MemorySample }> {
+  const peak = { rss_mb: 0, heap_used_mb: 0, array_buffers_mb: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rss_mb = Math.max(peak.rss_mb, m.rss / MB);
+    peak.heap_used_mb = Math.max(peak.heap_used_mb, m.heapUsed / MB);
+    peak.array_buffers_mb = Math.max(peak.array_buffers_mb, m.arrayBuffers / MB);
+  };
+  const timer = setInterval(sample, 20);
+  try {
+    const value = await run();
+    sample();
+    return { value, peak };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const send = (out: E2eOutput) => new Promise<void>((resolve) => process.send!(out, () => resolve()));
@@ -44,14 +79,16 @@ if (input.mode === 'baseline') {
   await send({ wall_ms: 0, max_rss_kb: process.resourceUsage().maxRSS });
 } else {
   const started = performance.now();
-  const outcome = await runDigest(deps, {
-    date: input.date,
-    tz: config.reportTz,
-    from: config.sesFrom,
-    to: config.sesTo,
-    force: true,
-    ...(input.source ? { source: input.source } : {}),
-  });
+  const { value: outcome, peak } = await sampled(() =>
+    runDigest(deps, {
+      date: input.date,
+      tz: config.reportTz,
+      from: config.sesFrom,
+      to: config.sesTo,
+      force: true,
+      ...(input.source ? { source: input.source } : {}),
+    }),
+  );
   const wallMs = performance.now() - started;
   const { subject, text, html } = outcome.email;
   await send({
@@ -62,6 +99,11 @@ if (input.mode === 'baseline') {
     count: outcome.report.count,
     groups: outcome.report.groups.length,
     email_bytes: Buffer.byteLength(subject) + Buffer.byteLength(text) + Buffer.byteLength(html),
+    csv_bytes: outcome.csv.bytes.length,
+    csv_rows: outcome.csv.rows,
+    csv_gzipped: outcome.csv.gzipped,
+    attached: outcome.attached,
+    sampled: peak,
   });
 }
 destroyClients(clients);

@@ -14,8 +14,8 @@ export interface E2eRow {
   readonly peak_rss_mb: number;
   /** Subject, text and HTML parts of the email. */
   readonly email_bytes: number;
-  /** There is no attachment yet. */
-  readonly attachment_bytes: 0;
+  /** The CSV as it went with the email; 0 when it was too large and was archived instead. */
+  readonly attachment_bytes: number;
   readonly groups: number;
   /** Median time from fork to exit: process start, module load, the run, shutdown. */
   readonly process_ms: number;
@@ -68,7 +68,7 @@ export async function measureE2e(ctx: E2eContext, day: LoadedDay, runs: number, 
       wall_ms: median(r.map((x) => x.out.wall_ms)),
       peak_rss_mb: Math.max(...r.map((x) => toMb(x.out.max_rss_kb))),
       email_bytes: r[0]!.out.email_bytes ?? 0,
-      attachment_bytes: 0,
+      attachment_bytes: r[0]!.out.attached ? (r[0]!.out.csv_bytes ?? 0) : 0,
       groups: r[0]!.out.groups ?? 0,
       process_ms: median(r.map((x) => x.ms)),
       runs: r.length,

@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createClients, destroyClients, type Clients } from '../../shared/aws/clients.ts';
 import { loadDigestConfig, type DigestConfig } from '../../shared/settings/components.ts';
@@ -18,6 +21,13 @@ export const BENCH_FROM = 'failure-digest@example.com';
  */
 const DYNAMODB_LOCAL_JAVA_OPTIONS = '-Xmx12g';
 
+/**
+ * DynamoDB Local's sqlite4java extracts its native library into
+ * java.io.tmpdir on every start and never removes it: pointed into the
+ * run's own folder, it goes when the folder does.
+ */
+const javaTmpOption = (dir: string) => `-Djava.io.tmpdir=${dir}`;
+
 /** One DynamoDB Local with clients pointed at it and the SES emulator. */
 export interface BenchDynamo {
   readonly clients: Clients;
@@ -28,6 +38,8 @@ export interface BenchDynamo {
 
 export interface BenchStack {
   readonly ses: SesLocal;
+  /** The run's own folder, removed when the stack stops: whatever a phase writes goes in it. */
+  readonly workDir: string;
   /** Stops a child process when the benchmark stops, whatever the reason. */
   track(child: ChildProcess): void;
   /**
@@ -66,10 +78,15 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
   });
 
   try {
+    const workDir = await mkdtemp(join(tmpdir(), 'failure-digest-bench-'));
+    stops.add(() => rm(workDir, { recursive: true, force: true }));
+    const javaTmp = join(workDir, 'java-tmp');
+    await mkdir(javaTmp);
     const ses = await startSesLocal({ port: await freePort() });
     stops.add(() => ses.stop());
     return {
       ses,
+      workDir,
       track(child) {
         children.add(child);
         child.once('exit', () => children.delete(child));
@@ -77,7 +94,7 @@ export async function startBenchStack(log: (m: string) => void): Promise<BenchSt
       async withDynamoDb(fn) {
         if (stopping) throw new Error('the benchmark is stopping');
         const previous = process.env['JDK_JAVA_OPTIONS'];
-        process.env['JDK_JAVA_OPTIONS'] = [previous, DYNAMODB_LOCAL_JAVA_OPTIONS].filter(Boolean).join(' ');
+        process.env['JDK_JAVA_OPTIONS'] = [previous, DYNAMODB_LOCAL_JAVA_OPTIONS, javaTmpOption(javaTmp)].filter(Boolean).join(' ');
         const ddb = await startDynamoDbLocal({ port: await freePort() }).finally(() => {
           if (previous === undefined) delete process.env['JDK_JAVA_OPTIONS'];
           else process.env['JDK_JAVA_OPTIONS'] = previous;

@@ -14,7 +14,7 @@ describe('benchmark options', () => {
   });
 
   it('updates the published results only for a full run with --publish', () => {
-    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false, sendWindow: false, digestCost: false });
+    expect(parseBenchArgs(['--publish'])).toEqual({ mode: 'full', publish: true, json: undefined, help: false, sendWindow: false, digestCost: false, memory: false });
     expect(resultDirs(parseBenchArgs(['--publish']))).toEqual(['test/bench/out', 'test/bench/results']);
   });
 
@@ -28,6 +28,13 @@ describe('benchmark options', () => {
   it('runs the digest cost alone', () => {
     expect(parseBenchArgs(['--digest-cost'])).toMatchObject({ mode: 'full', publish: false, digestCost: true });
     expect(() => parseBenchArgs(['--digest-cost', '--quick'])).toThrow(new BenchUsageError('--digest-cost runs alone: drop --quick, --publish and --send-window'));
+  });
+
+  it('runs the memory measurement alone', () => {
+    expect(parseBenchArgs(['--memory'])).toMatchObject({ mode: 'full', publish: false, memory: true, digestCost: false, sendWindow: false });
+    expect(resultDirs(parseBenchArgs(['--memory']))).toEqual(['test/bench/out']);
+    const alone = new BenchUsageError('--memory runs alone: drop --quick, --publish, --send-window and --digest-cost');
+    for (const other of ['--quick', '--publish', '--send-window', '--digest-cost']) expect(() => parseBenchArgs(['--memory', other])).toThrow(alone);
   });
 
   it('runs the send window alone', () => {

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE] [-- --send-window] [-- --digest-cost]
+export const USAGE = `Usage: npm run bench [-- --quick] [-- --publish] [-- --json FILE] [-- --send-window] [-- --digest-cost] [-- --memory]
 
   --quick      days of 1,000 and 10,000 failures, shorter loads and fewer rounds (about five minutes)
   --digest-cost  only the read units of a 100,000-failure digest, body and CSV, against the GSI query
+  --memory     only the digest's peak memory at 300,000 and 1,000,000 failures a day, end to end,
+               against the targets (256 and 512 MB); writes memory.json to test/bench/out/
   --send-window  only the send window: how long SES has accepted a digest before the send ledger
                records it (200 sends, under a minute); writes send-window.json to test/bench/out/
   --publish    also write the results to test/bench/results/ (tracked by git, shown in the README);
@@ -32,6 +34,8 @@ export interface BenchOptions {
   readonly sendWindow: boolean;
   /** Measure only the digest's read units (test/bench/digest-cost.ts). */
   readonly digestCost: boolean;
+  /** Measure only the digest's peak memory on large days (test/bench/memory.ts). */
+  readonly memory: boolean;
 }
 
 export function parseBenchArgs(args: readonly string[]): BenchOptions {
@@ -45,6 +49,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
         json: { type: 'string' },
         'send-window': { type: 'boolean' },
         'digest-cost': { type: 'boolean' },
+        memory: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -55,6 +60,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   if (values.quick && values.publish) throw new BenchUsageError('--publish needs a full run: drop --quick');
   if (values['send-window'] && (values.quick || values.publish)) throw new BenchUsageError('--send-window runs alone: drop --quick and --publish');
   if (values['digest-cost'] && (values.quick || values.publish || values['send-window'])) throw new BenchUsageError('--digest-cost runs alone: drop --quick, --publish and --send-window');
+  if (values.memory && (values.quick || values.publish || values['send-window'] || values['digest-cost'])) {
+    throw new BenchUsageError('--memory runs alone: drop --quick, --publish, --send-window and --digest-cost');
+  }
   return {
     mode: values.quick ? 'quick' : 'full',
     publish: values.publish === true,
@@ -62,6 +70,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     help: values.help === true,
     sendWindow: values['send-window'] === true,
     digestCost: values['digest-cost'] === true,
+    memory: values.memory === true,
   };
 }
 

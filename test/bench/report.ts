@@ -103,11 +103,11 @@ export function renderReport(r: BenchResults): string {
     out.push(...faults.lines);
   }
 
-  h('End to end: one digest per day size, each run in a fresh process, email through the SES emulator (no attachment yet: 0 B)');
+  h('End to end: one digest per day size, each run in a fresh process, email through the SES emulator with the CSV attached');
   const e2eRows = [...r.e2e, ...r.e2e_gsi].sort((a, b) => a.failures - b.failures || (a.source === 'summary' ? -1 : 1));
   out.push(
     textTable(
-      ['failures/day', 'source', 'wall ms', 'with process start ms', 'peak RSS MB', 'email bytes', 'processes shown'],
+      ['failures/day', 'source', 'wall ms', 'with process start ms', 'peak RSS MB', 'email bytes', 'attachment bytes', 'processes shown'],
       e2eRows.map((e) => [
         int(e.failures),
         e.source === 'summary' ? 'summary (design)' : 'gsi (today)',
@@ -115,6 +115,7 @@ export function renderReport(r: BenchResults): string {
         num(e.process_ms),
         num(e.peak_rss_mb),
         int(e.email_bytes),
+        int(e.attachment_bytes ?? 0),
         `${Math.min(e.groups, 100)} of ${e.groups}`,
       ]),
       ['r', 'l'],

@@ -29,6 +29,7 @@ import { benchConfig, startBenchStack } from './local.ts';
 import { BenchUsageError, OUT_DIR, parseBenchArgs, resultDirs, USAGE, type BenchOptions } from './options.ts';
 import { measureSendWindow, renderSendWindow } from './send-window.ts';
 import { measureDigestCost } from './digest-cost.ts';
+import { MEMORY_TARGETS, measureMemory, renderMemory } from './memory.ts';
 import { renderReport } from './report.ts';
 import type { BenchResults, DayRow } from './results.ts';
 import { evaluateTargets } from './targets.ts';
@@ -112,6 +113,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.digestCost) return runDigestCost();
+  if (options.memory) return runMemory();
   return options.sendWindow ? runSendWindow() : run(options);
 }
 
@@ -131,6 +133,8 @@ async function runSendWindow(): Promise<number> {
 }
 
 const DIGEST_COST_FAILURES = 100_000;
+/** The memory run's capped digest: an old space that leaves a 256 MB peak room for the baseline and buffers. */
+const MEMORY_HEAP_CAP_MB = 128;
 
 async function runDigestCost(): Promise<number> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -154,6 +158,23 @@ async function runDigestCost(): Promise<number> {
     await writeFile(join(OUT_DIR, 'digest-cost.json'), `${JSON.stringify(row, null, 2)}\n`);
     log(`wrote ${join(OUT_DIR, 'digest-cost.json')}`);
     return 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function runMemory(): Promise<number> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const stack = await startBenchStack(log);
+  try {
+    const childOptions = { target: `node${process.versions.node.split('.')[0]}`, banner: '' };
+    const child = (await bundle('test/bench/e2e-child.ts', join(stack.workDir, 'children', 'e2e-child.mjs'), childOptions)).file;
+    const result = await measureMemory(stack, child, { tz: TZ, sizes: MEMORY_TARGETS, heapCapMb: MEMORY_HEAP_CAP_MB }, log);
+    process.stdout.write(renderMemory(result));
+    await mkdir(join(PROJECT_ROOT, OUT_DIR), { recursive: true });
+    await writeFile(join(PROJECT_ROOT, OUT_DIR, 'memory.json'), `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${join(OUT_DIR, 'memory.json')}`);
+    return result.rows.every((r) => r.met) ? 0 : 1;
   } finally {
     await stack.stop();
   }

@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { FailureEntry } from '../../shared/capture/entry.ts';
-import { CSV_COLUMNS, csvCells, failuresCsv, formulaSafe } from '../../shared/digest/csv.ts';
+import { CSV_COLUMNS, csvCells, failuresCsv, formulaSafe, localDateTime } from '../../shared/digest/csv.ts';
+import { formatLocalTime } from '../../shared/time/report-day.ts';
 import { failureEntry } from '../support/failure-entry.ts';
 
 const TS = Date.parse('2026-11-30T07:05:09.250Z');
@@ -44,6 +45,20 @@ describe('csvCells', () => {
     expect(cells[6]).toBe('Traceback: ⏎   File "x" ⏎ ValueError: bad');
     expect(cells[5]).toBe(`'=cmd|"/c calc"!A1`);
     expect(csvCells(entry({ process: '\n=1+1' }), options)[2]).toBe(' ⏎ =1+1');
+  });
+});
+
+describe('localDateTime', () => {
+  it.each([
+    ['Europe/Paris', Date.UTC(2026, 10, 30, 7, 5, 9), '2026-11-30 08:05:09+01:00'],
+    ['Europe/Paris', Date.UTC(2026, 2, 29, 0, 59, 59), '2026-03-29 01:59:59+01:00'],
+    ['Europe/Paris', Date.UTC(2026, 2, 29, 1, 0, 0), '2026-03-29 03:00:00+02:00'],
+    ['UTC', Date.UTC(2026, 0, 1, 0, 0, 0), '2026-01-01 00:00:00+00:00'],
+    ['Asia/Kathmandu', Date.UTC(2026, 5, 30, 18, 14, 0), '2026-06-30 23:59:00+05:45'],
+    ['America/St_Johns', Date.UTC(2026, 0, 1, 3, 29, 59), '2025-12-31 23:59:59-03:30'],
+  ])('writes %s at %d as %s, the time as formatLocalTime does', (tz, ms, expected) => {
+    expect(localDateTime(ms, tz)).toBe(expected);
+    expect(localDateTime(ms, tz).slice(11)).toBe(formatLocalTime(ms, tz));
   });
 });
 
