@@ -163,5 +163,6 @@ describe('start --demo --fault ses-throttle=1', () => {
       ['AWS Notifications <no-reply@sns.amazonaws.com>', ['admin@example.com'], notice?.replace(/^admin: (.*) \(SNS .*$/, '$1')],
     ]);
     expect(await leftoverProcesses()).toEqual([]);
-  });
+    // The whole stack starts, writes the demo days and runs the digest: longer than a unit of work.
+  }, 150_000);
 });
