@@ -142,8 +142,7 @@ export class GroupWrites {
   /** True or false alike mean the info is stored: put now, or there already. */
   private async putInfo(f: CapturedFailure): Promise<boolean> {
     const { process, signature, template } = f.entry;
-    const request = putInfoIfAbsent(f.tz, f.day, { process, signature, template, sample: f.sample }, f.expiresAt);
-    return conditionHeld(this.doc.send(new PutCommand({ TableName: this.tableName, ...request })));
+    return this.putIf(putInfoIfAbsent(f.tz, f.day, { process, signature, template, sample: f.sample }, f.expiresAt));
   }
 
   private put(request: PutRequest): TransactionItem {
@@ -159,7 +158,7 @@ export class GroupWrites {
   }
 
   /** False when the condition did not hold. */
-  private async putIf(request: PutRequest): Promise<boolean> {
+  private async putIf(request: Omit<PutRequest, 'ReturnValuesOnConditionCheckFailure'>): Promise<boolean> {
     return conditionHeld(this.doc.send(new PutCommand({ TableName: this.tableName, ...request, ReturnValuesOnConditionCheckFailure: undefined })));
   }
 
